@@ -1,0 +1,173 @@
+# Build, run and test the kernel.  `make help` lists the targets.
+
+K = kernel
+U = user
+
+# ---- Toolchain ---------------------------------------------------------
+# Use TOOLPREFIX= if given; otherwise the first cross-compiler found.
+ifndef TOOLPREFIX
+TOOLPREFIX := $(firstword $(foreach p,riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-,\
+	$(if $(shell command -v $(p)gcc 2>/dev/null),$(p))))
+endif
+
+CC = $(TOOLPREFIX)gcc
+AS = $(TOOLPREFIX)gas
+LD = $(TOOLPREFIX)ld
+OBJCOPY = $(TOOLPREFIX)objcopy
+OBJDUMP = $(TOOLPREFIX)objdump
+QEMU = qemu-system-riscv64
+PYTHON = /usr/bin/python3
+
+CFLAGS = -std=gnu11 -Wall -Werror -O2 -fno-omit-frame-pointer -ggdb -gdwarf-2
+CFLAGS += -MD -mcmodel=medany -ffreestanding -fno-common -nostdlib
+CFLAGS += -fno-builtin-strncpy -fno-builtin-strncmp -fno-builtin-strlen -fno-builtin-memset
+CFLAGS += -fno-builtin-memmove -fno-builtin-memcmp -fno-builtin-log -fno-builtin-bzero
+CFLAGS += -fno-builtin-strchr -fno-builtin-exit -fno-builtin-malloc -fno-builtin-putc
+CFLAGS += -fno-builtin-free -fno-builtin-memcpy -Wno-main
+CFLAGS += -fno-stack-protector -fno-pie -no-pie -I.
+ASFLAGS = $(CFLAGS)
+LDFLAGS = -z max-page-size=4096 --no-warn-rwx-segments
+
+# ---- Kernel ------------------------------------------------------------
+# Every kernel/*.c and *.S is part of the kernel; files named ktest*.c
+# hold the in-kernel tests and go only into the `make ktest` kernel.
+KSRCS = $(filter-out $K/ktest%.c,$(wildcard $K/*.c)) $(wildcard $K/*.S)
+KOBJS = $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(KSRCS)))
+KTEST_SRCS = $(KSRCS) $(wildcard $K/ktest*.c)
+KTEST_OBJS = $(patsubst $K/%,$K/ktest.obj/%,$(patsubst %.S,%.o,$(patsubst %.c,%.o,$(KTEST_SRCS))))
+
+all: $K/kernel fs.img mkfs/fsck
+
+$K/kernel: $(KOBJS) $K/kernel.ld
+	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $@ $(KOBJS)
+	$(OBJDUMP) -S $@ > $K/kernel.asm
+	$(OBJDUMP) -t $@ | sed '1,/SYMBOL TABLE/d; s/ .* / /; /^$$/d' > $K/kernel.sym
+
+$K/%.o: $K/%.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+$K/%.o: $K/%.S
+	$(CC) $(ASFLAGS) -c -o $@ $<
+
+$K/kernel-ktest: $(KTEST_OBJS) $K/kernel.ld
+	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $@ $(KTEST_OBJS)
+
+$K/ktest.obj/%.o: $K/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DKERNEL_TESTS -c -o $@ $<
+$K/ktest.obj/%.o: $K/%.S
+	@mkdir -p $(@D)
+	$(CC) $(ASFLAGS) -DKERNEL_TESTS -c -o $@ $<
+
+# ---- User programs -----------------------------------------------------
+# Every user/*.c except the library files is a program: user/NAME.c
+# becomes user/_NAME and goes into fs.img.  Nothing to edit to add one.
+ULIB_SRCS = $U/ulib.c $U/printf.c $U/umalloc.c
+ULIB = $(ULIB_SRCS:.c=.o) $U/usys.o
+UPROGS = $(patsubst $U/%.c,$U/_%,$(filter-out $(ULIB_SRCS),$(wildcard $U/*.c)))
+
+# The system-call stubs come from the one list there is: kernel/syscall.h.
+$U/usys.S: $K/syscall.h $U/usys.sh
+	sh $U/usys.sh $K/syscall.h > $@
+
+$U/%.o: $U/%.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+$U/usys.o: $U/usys.S
+	$(CC) $(ASFLAGS) -c -o $@ $<
+
+$U/_%: $U/%.o $(ULIB) $U/user.ld
+	$(LD) $(LDFLAGS) -T $U/user.ld -o $@ $< $(ULIB)
+	$(OBJDUMP) -S $@ > $U/$*.asm
+
+# The first process's code, embedded in the kernel as bytes.
+$K/initcode.h: $U/initcode.S
+	$(CC) $(CFLAGS) -march=rv64g -nostdinc -I. -Ikernel -c $U/initcode.S -o $U/initcode.o
+	$(LD) $(LDFLAGS) -N -e start -Ttext 0 -o $U/initcode.out $U/initcode.o
+	$(OBJCOPY) -S -O binary $U/initcode.out $U/initcode
+	(echo '// Generated from user/initcode.S by the Makefile.'; \
+	 echo 'static const unsigned char initcode[] = {'; \
+	 od -An -v -tx1 $U/initcode | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	 echo '};') > $@
+$K/proc.o $K/ktest.obj/proc.o: $K/initcode.h
+
+# ---- File system image and host tools ----------------------------------
+HOSTCC = gcc
+HOSTCFLAGS = -std=gnu11 -Wall -Werror -O2 -g -I.
+
+mkfs/mkfs: mkfs/mkfs.c $K/fs.h $K/param.h $K/stat.h
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
+mkfs/fsck: mkfs/fsck.c $K/fs.h $K/param.h $K/stat.h
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/fsck.c
+
+$U/README: README.md
+	cp README.md $@
+
+fs.img: mkfs/mkfs $U/README $(UPROGS)
+	mkfs/mkfs fs.img $U/README $(UPROGS)
+
+# Keep intermediate files make would otherwise delete.
+.PRECIOUS: $U/%.o $K/%.o $K/ktest.obj/%.o
+
+-include $K/*.d $U/*.d $K/ktest.obj/*.d
+
+# ---- Running -----------------------------------------------------------
+CPUS ?= 3
+QEMUOPTS = -machine virt -bios none -kernel $K/kernel -m 128M -smp $(CPUS) -nographic
+QEMUOPTS += -global virtio-mmio.force-legacy=false
+QEMUOPTS += -drive file=fs.img,if=none,format=raw,id=x0
+QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+
+deps:
+	@sh scripts/install-deps.sh
+
+qemu: deps $K/kernel fs.img
+	$(QEMU) $(QEMUOPTS)
+
+# A gdb port of one's own: two students on one machine do not collide.
+GDBPORT = $(shell expr `id -u` % 5000 + 25000)
+QEMUGDB = -S -gdb tcp::$(GDBPORT)
+GDB = $(firstword $(foreach g,gdb-multiarch $(TOOLPREFIX)gdb,$(if $(shell command -v $(g) 2>/dev/null),$(g))))
+
+.gdbinit: .gdbinit.tmpl
+	sed "s/:1234/:$(GDBPORT)/" < $^ > $@
+
+qemu-gdb: deps $K/kernel fs.img .gdbinit
+	@echo "*** Now run in another terminal, in this folder:  $(GDB) -x .gdbinit"
+	@echo "*** (for stepping, CPUS=1 is easiest: make qemu-gdb CPUS=1)"
+	$(QEMU) $(QEMUOPTS) $(QEMUGDB)
+
+# ---- Tests -------------------------------------------------------------
+# make ktest: boot the kernel with its in-kernel tests compiled in.
+ktest: deps $K/kernel-ktest
+	$(PYTHON) scripts/run-ktest.py $K/kernel-ktest $(CPUS)
+
+# make test: everything.  make quick: the fast subset, for iterating.
+test: deps all $K/kernel-ktest
+	$(PYTHON) -m pytest -v -p no:cacheprovider tests
+
+quick: deps all $K/kernel-ktest
+	$(PYTHON) -m pytest -v -p no:cacheprovider -m "not slow" tests
+
+bench: deps all
+	-$(PYTHON) scripts/bench.py
+
+compile_commands.json:
+	$(MAKE) clean
+	bear -- $(MAKE) $K/kernel $(UPROGS)
+
+clean:
+	rm -f $K/*.o $K/*.d $K/kernel $K/kernel-ktest $K/kernel.asm $K/kernel.sym $K/initcode.h
+	rm -rf $K/ktest.obj
+	rm -f $U/*.o $U/*.d $U/*.asm $U/_* $U/usys.S $U/initcode $U/initcode.out $U/README
+	rm -f mkfs/mkfs mkfs/fsck fs.img .gdbinit
+	rm -rf tests/__pycache__ .pytest_cache
+
+help:
+	@echo "make qemu        boot to the shell (CPUS=$(CPUS)); leave with Ctrl-A then x"
+	@echo "make qemu-gdb    the same, halted, waiting for gdb"
+	@echo "make test        build and run every test (in-kernel, user, host)"
+	@echo "make quick       the fast tests only"
+	@echo "make ktest       the in-kernel tests only"
+	@echo "make bench       benchmarks"
+	@echo "make clean       remove everything built"
+
+.PHONY: all deps qemu qemu-gdb ktest test quick bench clean help

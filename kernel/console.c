@@ -1,0 +1,161 @@
+// The console: a device (major CONSOLE) that reads lines typed on the
+// UART and writes to it.
+//
+// Editing keys while a line is being typed:
+//   Backspace or Delete  erase the last character
+//   Ctrl-U               erase the whole line
+//   Ctrl-D               end of file (a read returns what is typed so far,
+//                        or 0 at the start of a line)
+//   Ctrl-P               print the process list
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/spinlock.h"
+#include "kernel/sleeplock.h"
+#include "kernel/fs.h"
+#include "kernel/file.h"
+#include "kernel/memlayout.h"
+#include "kernel/riscv.h"
+#include "kernel/defs.h"
+#include "kernel/proc.h"
+
+#define BACKSPACE 0x100    // consputc: erase the character before the cursor
+#define CTRL(x) ((x) - '@')
+
+// Write one character to the UART; BACKSPACE erases on screen.
+void
+consputc(int c)
+{
+  if(c == BACKSPACE){
+    uartputc_sync('\b');
+    uartputc_sync(' ');
+    uartputc_sync('\b');
+  } else {
+    uartputc_sync(c);
+  }
+}
+
+// Typed input, a ring buffer indexed by ever-growing counters:
+//   [r, w)  complete lines (or a Ctrl-D-ended chunk), ready for read()
+//   [w, e)  the line being edited
+#define INPUT_BUF_SIZE 128
+static struct {
+  struct spinlock lock;
+  char buf[INPUT_BUF_SIZE];
+  uint r;
+  uint w;
+  uint e;
+} cons;
+
+// write() on the console: send n bytes from src (a user address when
+// user_src is set).  Returns the number written.
+static int
+consolewrite(int user_src, uint64 src, int n)
+{
+  char chunk[64];
+  int done = 0;
+
+  while(done < n){
+    int m = n - done;
+    if(m > sizeof(chunk))
+      m = sizeof(chunk);
+    if(either_copyin(chunk, user_src, src + done, m) == -1)
+      break;
+    for(int i = 0; i < m; i++)
+      uartputc(chunk[i]);
+    done += m;
+  }
+  return done;
+}
+
+// read() on the console: copy up to n bytes of typed input to dst,
+// sleeping until a whole line (or Ctrl-D) is there.  Returns the number
+// of bytes copied, 0 at end of file, -1 if the process is killed.
+static int
+consoleread(int user_dst, uint64 dst, int n)
+{
+  int target = n;
+
+  acquire(&cons.lock);
+  while(n > 0){
+    while(cons.r == cons.w){
+      if(killed(myproc())){
+        release(&cons.lock);
+        return -1;
+      }
+      sleep(&cons.r, &cons.lock);
+    }
+
+    char c = cons.buf[cons.r++ % INPUT_BUF_SIZE];
+
+    if(c == CTRL('D')){
+      if(n < target){
+        // Leave the Ctrl-D for the next read, so that it returns 0.
+        cons.r--;
+      }
+      break;
+    }
+
+    if(either_copyout(user_dst, dst, &c, 1) == -1)
+      break;
+    dst++;
+    n--;
+
+    if(c == '\n')
+      break;
+  }
+  release(&cons.lock);
+
+  return target - n;
+}
+
+// Called by the UART interrupt for each character typed.
+void
+consoleintr(int c)
+{
+  acquire(&cons.lock);
+
+  switch(c){
+  case CTRL('P'):
+    procdump();
+    break;
+  case CTRL('U'):
+    while(cons.e != cons.w &&
+          cons.buf[(cons.e - 1) % INPUT_BUF_SIZE] != '\n'){
+      cons.e--;
+      consputc(BACKSPACE);
+    }
+    break;
+  case CTRL('H'):
+  case '\x7f':
+    if(cons.e != cons.w){
+      cons.e--;
+      consputc(BACKSPACE);
+    }
+    break;
+  default:
+    if(c != 0 && cons.e - cons.r < INPUT_BUF_SIZE){
+      if(c == '\r')
+        c = '\n';
+      consputc(c);
+      cons.buf[cons.e++ % INPUT_BUF_SIZE] = c;
+      // A line is ready at a newline, a Ctrl-D, or when the buffer is
+      // full (the reader must drain it before more can be typed).
+      if(c == '\n' || c == CTRL('D') || cons.e - cons.r == INPUT_BUF_SIZE){
+        cons.w = cons.e;
+        wakeup(&cons.r);
+      }
+    }
+    break;
+  }
+
+  release(&cons.lock);
+}
+
+void
+consoleinit(void)
+{
+  initlock(&cons.lock, "cons");
+  uartinit();
+  devsw[CONSOLE].read = consoleread;
+  devsw[CONSOLE].write = consolewrite;
+}

@@ -1,0 +1,105 @@
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+// Registers saved by swtch when a kernel thread gives up its hart.
+// Only the callee-saved ones: the caller saved the rest on its stack.
+struct context {
+  uint64 ra;
+  uint64 sp;
+  uint64 s0;
+  uint64 s1;
+  uint64 s2;
+  uint64 s3;
+  uint64 s4;
+  uint64 s5;
+  uint64 s6;
+  uint64 s7;
+  uint64 s8;
+  uint64 s9;
+  uint64 s10;
+  uint64 s11;
+};
+
+// Per-hart state.
+struct cpu {
+  struct proc *proc;        // running process, or 0
+  struct context context;   // swtch() here to enter the scheduler
+  int noff;                 // depth of push_off() nesting
+  int intena;               // were interrupts on before push_off()?
+  int started;              // has said it is up
+};
+
+extern struct cpu cpus[NCPU];
+
+// Where the trampoline saves a process's user registers on a trap, and
+// finds what it needs to enter the kernel.  It lives in its own page,
+// mapped at TRAPFRAME in the user page table.  The offsets are used by
+// trampoline.S: change one, change both.
+struct trapframe {
+  /*   0 */ uint64 kernel_satp;   // kernel page table
+  /*   8 */ uint64 kernel_sp;     // top of this process's kernel stack
+  /*  16 */ uint64 kernel_trap;   // usertrap()
+  /*  24 */ uint64 epc;           // user pc
+  /*  32 */ uint64 kernel_hartid; // tp to restore in the kernel
+  /*  40 */ uint64 ra;
+  /*  48 */ uint64 sp;
+  /*  56 */ uint64 gp;
+  /*  64 */ uint64 tp;
+  /*  72 */ uint64 t0;
+  /*  80 */ uint64 t1;
+  /*  88 */ uint64 t2;
+  /*  96 */ uint64 s0;
+  /* 104 */ uint64 s1;
+  /* 112 */ uint64 a0;
+  /* 120 */ uint64 a1;
+  /* 128 */ uint64 a2;
+  /* 136 */ uint64 a3;
+  /* 144 */ uint64 a4;
+  /* 152 */ uint64 a5;
+  /* 160 */ uint64 a6;
+  /* 168 */ uint64 a7;
+  /* 176 */ uint64 s2;
+  /* 184 */ uint64 s3;
+  /* 192 */ uint64 s4;
+  /* 200 */ uint64 s5;
+  /* 208 */ uint64 s6;
+  /* 216 */ uint64 s7;
+  /* 224 */ uint64 s8;
+  /* 232 */ uint64 s9;
+  /* 240 */ uint64 s10;
+  /* 248 */ uint64 s11;
+  /* 256 */ uint64 t3;
+  /* 264 */ uint64 t4;
+  /* 272 */ uint64 t5;
+  /* 280 */ uint64 t6;
+};
+
+enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+
+// A process.
+struct proc {
+  struct spinlock lock;
+
+  // p->lock must be held to use these:
+  enum procstate state;
+  void *chan;                  // what it sleeps on, if SLEEPING
+  int killed;                  // asked to die
+  int xstate;                  // exit status for the parent's wait
+  int pid;
+
+  // wait_lock must be held to use this:
+  struct proc *parent;
+
+  // Private to the process; no lock needed while it runs:
+  uint64 kstack;               // virtual address of its kernel stack
+  uint64 sz;                   // bytes of user memory: 0 up to the break
+  uint64 heapbase;             // lowest address of the heap (top of stack)
+  pagetable_t pagetable;       // user page table
+  struct trapframe *trapframe; // saved user registers (TRAPFRAME page)
+  struct context context;      // swtch() here to run it
+  struct file *ofile[NOFILE];  // open files
+  struct inode *cwd;           // current directory
+  char name[16];               // for debugging
+};
+
+#endif

@@ -1,0 +1,534 @@
+// Page tables: the kernel's, and each process's.
+//
+// A process's page table is two things at once.  For the hardware it is
+// the map from virtual to physical addresses.  For the kernel it is the
+// ledger of which physical pages the process owns: no other record
+// exists.  So everything that frees user memory (uvmunmap, and through
+// it uvmdealloc and uvmfree) reads the ledger first and frees exactly
+// the pages it finds there, skipping addresses that were never mapped
+// (a lazily grown heap has many such holes).
+//
+// Sv39 in brief: a virtual address has three 9-bit indexes, VPN[2],
+// VPN[1], VPN[0] (PX(2, va) ...), one per level of table, and a 12-bit
+// offset.  Each table is one page of 512 PTEs.  A valid PTE with none of
+// R, W, X set points at the next level's table; otherwise it is a leaf.
+//
+// Invariant kept by this file for user page tables: no intermediate
+// table is ever left empty.  Whatever unmaps pages also frees the tables
+// that become empty, so the page-table pages a process owns are exactly
+// those its mappings need, and a failed or undone operation gives back
+// every page it took.
+#include "kernel/param.h"
+#include "kernel/types.h"
+#include "kernel/memlayout.h"
+#include "kernel/elf.h"
+#include "kernel/riscv.h"
+#include "kernel/spinlock.h"
+#include "kernel/proc.h"
+#include "kernel/defs.h"
+
+// The kernel's page table, shared by every hart.
+pagetable_t kernel_pagetable;
+
+extern char etext[];       // end of kernel text; kernel.ld
+extern char trampoline[];  // trampoline.S
+
+// Map [va, va+size) to [pa, pa+size) in a kernel page table, or panic:
+// the kernel cannot run without its mappings.
+void
+kvmmap(pagetable_t kpgtbl, uint64 va, uint64 pa, uint64 size, int perm)
+{
+  if(mappages(kpgtbl, va, size, pa, perm) != 0)
+    panic("kvmmap: out of memory building the kernel page table");
+}
+
+// Build the kernel page table: devices and RAM mapped at their physical
+// addresses (so kernel pointers and physical addresses are the same),
+// the trampoline at the top, and one stack per process below it.
+static pagetable_t
+kvmmake(void)
+{
+  pagetable_t kpgtbl = (pagetable_t)kalloc();
+  if(kpgtbl == 0)
+    panic("kvmmake: no page for the kernel page table");
+  memset(kpgtbl, 0, PGSIZE);
+
+  kvmmap(kpgtbl, VIRT_TEST, VIRT_TEST, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpgtbl, UART0, UART0, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpgtbl, VIRTIO0, VIRTIO0, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpgtbl, PLIC, PLIC, 0x4000000, PTE_R | PTE_W);
+
+  // Kernel text: readable and executable, never writable.
+  kvmmap(kpgtbl, KERNBASE, KERNBASE, (uint64)etext - KERNBASE, PTE_R | PTE_X);
+  // Kernel data and all the RAM kalloc hands out: readable and writable.
+  kvmmap(kpgtbl, (uint64)etext, (uint64)etext, PHYSTOP - (uint64)etext, PTE_R | PTE_W);
+
+  kvmmap(kpgtbl, TRAMPOLINE, (uint64)trampoline, PGSIZE, PTE_R | PTE_X);
+
+  proc_mapstacks(kpgtbl);
+  return kpgtbl;
+}
+
+// Build the kernel page table (hart 0, once).
+void
+kvminit(void)
+{
+  kernel_pagetable = kvmmake();
+}
+
+// Turn paging on for this hart with the kernel page table.
+void
+kvminithart(void)
+{
+  sfence_vma();   // earlier writes to page tables must be visible
+  w_satp(MAKE_SATP(kernel_pagetable));
+  sfence_vma();   // drop any stale translations
+}
+
+// walk(pagetable, va, alloc): find the level-0 PTE that maps va.
+//   Returns a pointer to that PTE (valid or not), or 0 if va >= MAXVA,
+//   or if an intermediate table is missing and alloc is 0, or if alloc
+//   is 1 and kalloc fails.  With alloc set it creates (zeroed) exactly
+//   the intermediate tables the path needs, and no others; on failure
+//   the tables it did create stay in place, still empty, for the caller
+//   to prune (see freeemptytables).  Never panics on a user address.
+pte_t *
+walk(pagetable_t pagetable, uint64 va, int alloc)
+{
+  if(va >= MAXVA)
+    return 0;
+
+  for(int level = 2; level > 0; level--){
+    pte_t *pte = &pagetable[PX(level, va)];
+    if(*pte & PTE_V){
+      if(*pte & (PTE_R | PTE_W | PTE_X))
+        panic("walk: found a leaf where a table should be (no superpages here)");
+      pagetable = (pagetable_t)PTE2PA(*pte);
+    } else {
+      if(!alloc)
+        return 0;
+      pagetable_t next = (pagetable_t)kalloc();
+      if(next == 0)
+        return 0;
+      memset(next, 0, PGSIZE);
+      *pte = PA2PTE(next) | PTE_V;
+      pagetable = next;
+    }
+  }
+  return &pagetable[PX(0, va)];
+}
+
+// The physical address that user address va maps to, or 0 if it is not
+// mapped, not valid, or not accessible to user mode (PTE_U clear).
+uint64
+walkaddr(pagetable_t pagetable, uint64 va)
+{
+  pte_t *pte = walk(pagetable, va, 0);
+  if(pte == 0 || (*pte & PTE_V) == 0 || (*pte & PTE_U) == 0)
+    return 0;
+  return PTE2PA(*pte);
+}
+
+// Is the page holding va mapped (valid PTE, user or not)?
+int
+ismapped(pagetable_t pagetable, uint64 va)
+{
+  pte_t *pte = walk(pagetable, va, 0);
+  return pte != 0 && (*pte & PTE_V) != 0;
+}
+
+// Is this page-table page all zeros (no valid entry)?
+static int
+table_is_empty(pagetable_t table)
+{
+  for(int i = 0; i < 512; i++){
+    if(table[i] != 0)
+      return 0;
+  }
+  return 1;
+}
+
+// Free every intermediate table that has no valid entry left among
+// those covering [start, end), and clear the PTE pointing at it.  Keeps
+// the invariant that a user page table holds no empty tables.
+static void
+freeemptytables(pagetable_t root, uint64 start, uint64 end)
+{
+  const uint64 l1span = 1L << PXSHIFT(2);   // 1 GiB per root entry
+  const uint64 l0span = 1L << PXSHIFT(1);   // 2 MiB per level-1 entry
+
+  if(end > MAXVA)
+    end = MAXVA;
+  for(uint64 a = start & ~(l1span - 1); a < end; a += l1span){
+    pte_t *pte1 = &root[PX(2, a)];
+    if((*pte1 & PTE_V) == 0)
+      continue;
+    pagetable_t l1 = (pagetable_t)PTE2PA(*pte1);
+    uint64 stop = a + l1span < end ? a + l1span : end;
+    for(uint64 b = (a > start ? a : start) & ~(l0span - 1); b < stop; b += l0span){
+      pte_t *pte0 = &l1[PX(1, b)];
+      if((*pte0 & PTE_V) == 0)
+        continue;
+      pagetable_t l0 = (pagetable_t)PTE2PA(*pte0);
+      if(table_is_empty(l0)){
+        kfree(l0);
+        *pte0 = 0;
+      }
+    }
+    if(table_is_empty(l1)){
+      kfree(l1);
+      *pte1 = 0;
+    }
+  }
+}
+
+// The next address after va at which a mapping could exist, given that
+// walk(pagetable, va, 0) found no level-0 table: the start of the next
+// 1 GiB region if the root entry is empty, else of the next 2 MiB one.
+static uint64
+skip_missing_table(pagetable_t pagetable, uint64 va)
+{
+  uint64 span = 1L << PXSHIFT(1);
+  if((pagetable[PX(2, va)] & PTE_V) == 0)
+    span = 1L << PXSHIFT(2);
+  return (va & ~(span - 1)) + span;
+}
+
+// mappages(pagetable, va, size, pa, perm): map the virtual pages
+// [va, va+size) to the physical pages [pa, pa+size), with permissions
+// perm | PTE_V.  va and size must be page aligned and size non-zero.
+//   Returns 0, or -1 if a page-table page could not be allocated; then
+//   nothing this call did remains: the pages it mapped are unmapped
+//   again (their physical pages are the caller's and are not freed) and
+//   the tables it created are freed.
+//   Panics on a misaligned or empty range, or if a page in it is already
+//   mapped: overwriting a valid PTE would lose track of a page (a
+//   kernel bug).
+int
+mappages(pagetable_t pagetable, uint64 va, uint64 size, uint64 pa, int perm)
+{
+  if((va % PGSIZE) != 0)
+    panic("mappages: va not page aligned");
+  if((size % PGSIZE) != 0)
+    panic("mappages: size not a multiple of PGSIZE");
+  if(size == 0)
+    panic("mappages: empty range");
+
+  uint64 end = va + size;
+  for(uint64 a = va; a < end; a += PGSIZE, pa += PGSIZE){
+    pte_t *pte = walk(pagetable, a, 1);
+    if(pte == 0){
+      // Out of memory: undo this call's mappings and tables.
+      if(a > va)
+        uvmunmap(pagetable, va, (a - va) / PGSIZE, 0);
+      freeemptytables(pagetable, a, a + PGSIZE);
+      return -1;
+    }
+    if(*pte & PTE_V)
+      panic("mappages: remapping a page that is already mapped");
+    *pte = PA2PTE(pa) | perm | PTE_V;
+  }
+  return 0;
+}
+
+// uvmunmap(pagetable, va, npages, do_free): remove the mappings of the
+// npages pages from va (page aligned) up.
+//   Consults the page table for each page: one with no PTE or an invalid
+//   PTE was never mapped (a lazy page never touched, say) and is skipped;
+//   a valid one has its physical page freed if do_free is set, and its
+//   PTE cleared.  Tables left empty are freed too.
+//   Panics if va is not aligned or a PTE in the range is not a leaf.
+void
+uvmunmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free)
+{
+  if((va % PGSIZE) != 0)
+    panic("uvmunmap: va not page aligned");
+
+  uint64 end = va + npages * PGSIZE;
+  if(end > MAXVA || end < va)
+    end = MAXVA;
+
+  uint64 a = va;
+  while(a < end){
+    pte_t *pte = walk(pagetable, a, 0);
+    if(pte == 0){
+      // No table for this stretch: nothing in it was ever mapped.
+      a = skip_missing_table(pagetable, a);
+      continue;
+    }
+    if(*pte & PTE_V){
+      if(PTE_FLAGS(*pte) == PTE_V)
+        panic("uvmunmap: PTE is a table, not a leaf");
+      if(do_free)
+        kfree((void *)PTE2PA(*pte));
+      *pte = 0;
+    }
+    a += PGSIZE;
+  }
+  freeemptytables(pagetable, va, end);
+}
+
+// A new, empty user page table, or 0 if out of memory.
+pagetable_t
+uvmcreate(void)
+{
+  pagetable_t pagetable = (pagetable_t)kalloc();
+  if(pagetable == 0)
+    return 0;
+  memset(pagetable, 0, PGSIZE);
+  return pagetable;
+}
+
+// uvmalloc(pagetable, oldsz, newsz, xperm): grow a user address space
+// from oldsz to newsz bytes (neither need be page aligned).
+//   Maps a fresh zeroed page, with PTE_R | PTE_U | xperm, at every page
+//   in [PGROUNDUP(oldsz), newsz).  Returns newsz, or oldsz if newsz is
+//   not larger.  Returns 0 if newsz lies above TRAPFRAME or if a page or
+//   a page table cannot be allocated; then every page and table this
+//   call took has been given back and the address space is as it was.
+uint64
+uvmalloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz, int xperm)
+{
+  if(newsz <= oldsz)
+    return oldsz;
+  if(newsz > TRAPFRAME)
+    return 0;
+
+  uint64 start = PGROUNDUP(oldsz);
+  uint64 a;
+  for(a = start; a < newsz; a += PGSIZE){
+    char *mem = kalloc();
+    if(mem == 0)
+      goto undo;
+    memset(mem, 0, PGSIZE);
+    if(mappages(pagetable, a, PGSIZE, (uint64)mem, PTE_R | PTE_U | xperm) != 0){
+      kfree(mem);
+      goto undo;
+    }
+  }
+  return newsz;
+
+undo:
+  // Pages [start, a) are ours; mappages cleaned up after itself.
+  uvmunmap(pagetable, start, (a - start) / PGSIZE, 1);
+  return 0;
+}
+
+// uvmdealloc(pagetable, oldsz, newsz): shrink a user address space from
+// oldsz to newsz bytes (neither need be page aligned).
+//   Frees the pages in [PGROUNDUP(newsz), PGROUNDUP(oldsz)), through
+//   uvmunmap, so pages never mapped (lazy holes) are skipped.  The page
+//   holding byte newsz-1 stays.  Returns newsz, or oldsz if newsz is not
+//   smaller.  Allocates nothing; never fails.
+uint64
+uvmdealloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz)
+{
+  if(newsz >= oldsz)
+    return oldsz;
+
+  uint64 from = PGROUNDUP(newsz);
+  uint64 to = PGROUNDUP(oldsz);
+  if(from < to)
+    uvmunmap(pagetable, from, (to - from) / PGSIZE, 1);
+  return newsz;
+}
+
+// Free a page table whose leaves have all been removed already: the
+// tables themselves, from the bottom up.  Panics on a leftover leaf,
+// which would be a page nobody frees.
+void
+freewalk(pagetable_t pagetable)
+{
+  for(int i = 0; i < 512; i++){
+    pte_t pte = pagetable[i];
+    if((pte & PTE_V) == 0)
+      continue;
+    if(PTE_FLAGS(pte) != PTE_V)
+      panic("freewalk: a leaf is still mapped");
+    freewalk((pagetable_t)PTE2PA(pte));
+    pagetable[i] = 0;
+  }
+  kfree((void *)pagetable);
+}
+
+// Free a whole user address space: the pages in [0, sz) (holes are
+// skipped) and then every page-table page.
+void
+uvmfree(pagetable_t pagetable, uint64 sz)
+{
+  if(sz > 0)
+    uvmunmap(pagetable, 0, PGROUNDUP(sz) / PGSIZE, 1);
+  freewalk(pagetable);
+}
+
+// uvmcopy(old, new, sz): give `new` a private copy of every page that
+// `old` has mapped in [0, sz), with the same permissions.  Pages never
+// mapped (lazy holes) stay holes in the copy.  Returns 0, or -1 when out
+// of memory, having freed everything it had added to `new`.
+int
+uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
+{
+  uint64 a = 0;
+  while(a < sz){
+    pte_t *pte = walk(old, a, 0);
+    if(pte == 0){
+      a = skip_missing_table(old, a);
+      continue;
+    }
+    if(*pte & PTE_V){
+      char *mem = kalloc();
+      if(mem == 0)
+        goto undo;
+      memmove(mem, (char *)PTE2PA(*pte), PGSIZE);
+      if(mappages(new, a, PGSIZE, (uint64)mem, PTE_FLAGS(*pte) & ~(PTE_A | PTE_D)) != 0){
+        kfree(mem);
+        goto undo;
+      }
+    }
+    a += PGSIZE;
+  }
+  return 0;
+
+undo:
+  uvmunmap(new, 0, a / PGSIZE, 1);
+  return -1;
+}
+
+// Take away user access to the page holding va (the stack guard page).
+void
+uvmclear(pagetable_t pagetable, uint64 va)
+{
+  pte_t *pte = walk(pagetable, va, 0);
+  if(pte == 0 || (*pte & PTE_V) == 0)
+    panic("uvmclear: page not mapped");
+  *pte &= ~PTE_U;
+}
+
+// vmfault(pagetable, va, read): the lazy-allocation path.  If va lies
+// inside the current process's memory (below p->sz) on a page that has
+// never been mapped, map a zeroed RW page there and return its physical
+// address.  Returns 0 for anything else: not this process's page table,
+// at or beyond p->sz, or a page that is already mapped (the fault was a
+// permission problem, not a missing page), or no free memory.
+uint64
+vmfault(pagetable_t pagetable, uint64 va, int read)
+{
+  struct proc *p = myproc();
+  (void)read;
+
+  if(p == 0 || pagetable != p->pagetable)
+    return 0;
+  if(va >= p->sz || va >= TRAPFRAME)
+    return 0;
+  va = PGROUNDDOWN(va);
+  if(ismapped(pagetable, va))
+    return 0;
+
+  char *mem = kalloc();
+  if(mem == 0)
+    return 0;
+  memset(mem, 0, PGSIZE);
+  if(mappages(pagetable, va, PGSIZE, (uint64)mem, PTE_R | PTE_W | PTE_U) != 0){
+    kfree(mem);
+    return 0;
+  }
+  return (uint64)mem;
+}
+
+// The physical address of the user page holding va for the kernel to
+// copy through, faulting it in if it is a lazy page not yet touched.
+// need_write demands PTE_W (so a copyout cannot write into text).
+// Returns 0 if the page is not the user's to use that way.
+static uint64
+user_page(pagetable_t pagetable, uint64 va, int need_write)
+{
+  if(va >= MAXVA)
+    return 0;
+  pte_t *pte = walk(pagetable, va, 0);
+  if(pte == 0 || (*pte & PTE_V) == 0){
+    if(vmfault(pagetable, va, !need_write) == 0)
+      return 0;
+    pte = walk(pagetable, va, 0);
+  }
+  if((*pte & PTE_U) == 0)
+    return 0;
+  if(need_write && (*pte & PTE_W) == 0)
+    return 0;
+  if(!need_write && (*pte & PTE_R) == 0)
+    return 0;
+  return PTE2PA(*pte);
+}
+
+// copyout(pagetable, dstva, src, len): copy len bytes from kernel
+// address src to user address dstva.  Returns 0, or -1 if any byte of
+// the destination is not user-writable memory (kernel addresses, pages
+// without PTE_U or PTE_W, unmapped pages outside the lazy heap, at or
+// beyond MAXVA); bytes before the bad page may have been written.
+int
+copyout(pagetable_t pagetable, uint64 dstva, char *src, uint64 len)
+{
+  while(len > 0){
+    uint64 va0 = PGROUNDDOWN(dstva);
+    uint64 pa0 = user_page(pagetable, va0, 1);
+    if(pa0 == 0)
+      return -1;
+    uint64 n = PGSIZE - (dstva - va0);
+    if(n > len)
+      n = len;
+    memmove((void *)(pa0 + (dstva - va0)), src, n);
+    len -= n;
+    src += n;
+    dstva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+// copyin(pagetable, dst, srcva, len): copy len bytes from user address
+// srcva to kernel address dst.  Returns 0, or -1 if any byte of the
+// source is not user-readable memory.
+int
+copyin(pagetable_t pagetable, char *dst, uint64 srcva, uint64 len)
+{
+  while(len > 0){
+    uint64 va0 = PGROUNDDOWN(srcva);
+    uint64 pa0 = user_page(pagetable, va0, 0);
+    if(pa0 == 0)
+      return -1;
+    uint64 n = PGSIZE - (srcva - va0);
+    if(n > len)
+      n = len;
+    memmove(dst, (void *)(pa0 + (srcva - va0)), n);
+    len -= n;
+    dst += n;
+    srcva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+// copyinstr(pagetable, dst, srcva, max): copy a NUL-terminated string
+// from user address srcva into dst, at most max bytes counting the NUL.
+// Returns 0, or -1 if no NUL comes within max bytes or a byte of the
+// string is not user-readable.  Never reads past the first bad page.
+int
+copyinstr(pagetable_t pagetable, char *dst, uint64 srcva, uint64 max)
+{
+  while(max > 0){
+    uint64 va0 = PGROUNDDOWN(srcva);
+    uint64 pa0 = user_page(pagetable, va0, 0);
+    if(pa0 == 0)
+      return -1;
+    uint64 n = PGSIZE - (srcva - va0);
+    if(n > max)
+      n = max;
+    char *p = (char *)(pa0 + (srcva - va0));
+    for(uint64 i = 0; i < n; i++){
+      *dst = p[i];
+      if(p[i] == 0)
+        return 0;
+      dst++;
+    }
+    max -= n;
+    srcva = va0 + PGSIZE;
+  }
+  return -1;
+}

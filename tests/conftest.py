@@ -1,0 +1,106 @@
+"""Shared helpers for the host-side tests.
+
+The `Machine` class boots the kernel in QEMU (headless, through pexpect)
+on a private copy of a disk image, so tests never change the tree's
+fs.img and can run in any order.
+
+    def test_echo(machine):
+        out = machine.run("echo hi")
+        assert out == "hi"
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+
+import pexpect
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KERNEL = os.path.join(ROOT, "kernel", "kernel")
+KERNEL_KTEST = os.path.join(ROOT, "kernel", "kernel-ktest")
+FS_IMG = os.path.join(ROOT, "fs.img")
+MKFS = os.path.join(ROOT, "mkfs", "mkfs")
+FSCK = os.path.join(ROOT, "mkfs", "fsck")
+PROMPT = "$ "
+CPUS = int(os.environ.get("CPUS", "3"))
+
+
+def qemu_command(kernel, image, cpus=CPUS, extra=()):
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "none",
+           "-kernel", kernel, "-m", "128M", "-smp", str(cpus), "-nographic",
+           "-global", "virtio-mmio.force-legacy=false"]
+    if image is not None:
+        cmd += ["-drive", "file=%s,if=none,format=raw,id=x0" % image,
+                "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+    return cmd + list(extra)
+
+
+class Machine:
+    """One QEMU running our kernel, driven through its console."""
+
+    def __init__(self, image, kernel=KERNEL, cpus=CPUS, extra=(), timeout=60):
+        self.image = image
+        cmd = qemu_command(kernel, image, cpus, extra)
+        self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
+                                   codec_errors="replace", timeout=timeout)
+        self.log = []
+
+    def boot(self, timeout=60):
+        """Wait for the first shell prompt."""
+        self.expect_prompt(timeout)
+        return self
+
+    def expect_prompt(self, timeout=60):
+        self.child.expect_exact(PROMPT, timeout=timeout)
+        self.log.append(self.child.before)
+        return self.child.before
+
+    def run(self, command, timeout=60):
+        """Type a command line, wait for the next prompt, return what it
+        printed (without the echoed command line), lines joined by \\n."""
+        self.child.sendline(command)
+        out = self.expect_prompt(timeout)
+        lines = out.replace("\r", "").split("\n")
+        # The console echoes what we typed as the first line.
+        if lines and lines[0].strip() == command.strip():
+            lines = lines[1:]
+        return "\n".join(lines).strip("\n")
+
+    def halt(self, timeout=30):
+        """Power off with the halt program and wait for QEMU to exit."""
+        self.child.sendline("halt")
+        self.child.expect(pexpect.EOF, timeout=timeout)
+        self.child.close()
+        return self.child.exitstatus
+
+    def kill(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.child.close()
+
+    def output(self):
+        return "".join(self.log)
+
+
+@pytest.fixture
+def image_copy(tmp_path):
+    """A private copy of fs.img; returns its path."""
+    dst = tmp_path / "fs.img"
+    shutil.copyfile(FS_IMG, dst)
+    return str(dst)
+
+
+@pytest.fixture
+def machine(image_copy):
+    """A booted machine at the shell prompt, on a private image copy."""
+    m = Machine(image_copy).boot()
+    yield m
+    m.kill()
+
+
+def run_fsck(image):
+    """Run mkfs/fsck on an image; returns (exit code, output)."""
+    r = subprocess.run([FSCK, image], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    return r.returncode, r.stdout
