@@ -13,6 +13,12 @@ struct proc proc[NPROC];
 
 static struct proc *initproc;
 
+// How long an idle hart other than hart 0 sleeps in wfi before looking
+// for work again, in `time` units (10 MHz): 100 ms.  A process made
+// runnable meanwhile is picked up by the hart that woke it, at its next
+// tick at the latest.
+#define IDLE_TIMER_INTERVAL 1000000
+
 static int nextpid = 1;
 static struct spinlock pid_lock;
 
@@ -408,6 +414,12 @@ scheduler(void)
       release(&p->lock);
     }
     if(!ran){
+      // Nothing to do.  Hart 0 keeps the 10 ms tick (it counts time and
+      // wakes sleepers); the others only need to look again now and
+      // then, so they ask for a later timer and wait in wfi: each
+      // wake-up of an idle hart costs the host real CPU time.
+      if(cpuid() != 0)
+        w_stimecmp(r_time() + IDLE_TIMER_INTERVAL);
       asm volatile("wfi");
     }
   }

@@ -16,6 +16,7 @@ uint ticks;   // timer ticks since boot, counted by hart 0
 
 extern char trampoline[], uservec[], userret[];
 void kernelvec(void);
+extern volatile int panicked;   // printf.c
 
 // scause values (hardware.md).
 #define SCAUSE_INTERRUPT       (1UL << 63)
@@ -213,6 +214,12 @@ kerneltrap(void)
 static void
 clockintr(void)
 {
+  if(panicked){
+    // Another hart panicked: stop here, so that the machine stays as it
+    // was for whoever reads the message (or attaches gdb).
+    for(;;)
+      asm volatile("wfi");
+  }
   if(cpuid() == 0){
     acquire(&tickslock);
     ticks++;

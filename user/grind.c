@@ -17,7 +17,7 @@
 #include "user/user.h"
 
 #define NWORKERS      4
-#define DEFAULT_ITERS 300
+#define DEFAULT_ITERS 1000
 #define NNAMES        4       // file names f0..f3 and directories d0..d3
 #define BUFSZ         4096
 
