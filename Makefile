@@ -111,15 +111,21 @@ fs.img: mkfs/mkfs $U/README $(UPROGS)
 
 # ---- Running -----------------------------------------------------------
 CPUS ?= 3
+export CPUS
 QEMUOPTS = -machine virt -bios none -kernel $K/kernel -m 128M -smp $(CPUS) -nographic
 QEMUOPTS += -global virtio-mmio.force-legacy=false
 QEMUOPTS += -drive file=fs.img,if=none,format=raw,id=x0
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 
+# `make qemu` and `make test` first install what is missing, then run a
+# fresh make, so that the compiler found after installing is the one used.
 deps:
 	@sh scripts/install-deps.sh
 
-qemu: deps $K/kernel fs.img
+qemu: deps
+	@$(MAKE) --no-print-directory run-qemu
+
+run-qemu: $K/kernel fs.img
 	$(QEMU) $(QEMUOPTS)
 
 # A gdb port of one's own: two students on one machine do not collide.
@@ -130,24 +136,39 @@ GDB = $(firstword $(foreach g,gdb-multiarch $(TOOLPREFIX)gdb,$(if $(shell comman
 .gdbinit: .gdbinit.tmpl
 	sed "s/:1234/:$(GDBPORT)/" < $^ > $@
 
-qemu-gdb: deps $K/kernel fs.img .gdbinit
+qemu-gdb: deps
+	@$(MAKE) --no-print-directory run-qemu-gdb
+
+run-qemu-gdb: $K/kernel fs.img .gdbinit
 	@echo "*** Now run in another terminal, in this folder:  $(GDB) -x .gdbinit"
 	@echo "*** (for stepping, CPUS=1 is easiest: make qemu-gdb CPUS=1)"
 	$(QEMU) $(QEMUOPTS) $(QEMUGDB)
 
 # ---- Tests -------------------------------------------------------------
 # make ktest: boot the kernel with its in-kernel tests compiled in.
-ktest: deps $K/kernel-ktest
+ktest: deps
+	@$(MAKE) --no-print-directory run-ktest
+
+run-ktest: $K/kernel-ktest fs.img
 	$(PYTHON) scripts/run-ktest.py $K/kernel-ktest $(CPUS)
 
 # make test: everything.  make quick: the fast subset, for iterating.
-test: deps all $K/kernel-ktest
-	$(PYTHON) -m pytest -v -p no:cacheprovider tests
+test: deps
+	@$(MAKE) --no-print-directory run-tests
 
-quick: deps all $K/kernel-ktest
-	$(PYTHON) -m pytest -v -p no:cacheprovider -m "not slow" tests
+run-tests: all $K/kernel-ktest
+	$(PYTHON) -m pytest -v tests
 
-bench: deps all
+quick: deps
+	@$(MAKE) --no-print-directory run-quick
+
+run-quick: all $K/kernel-ktest
+	$(PYTHON) -m pytest -v -m "not slow" tests
+
+bench: deps
+	@$(MAKE) --no-print-directory run-bench
+
+run-bench: all
 	-$(PYTHON) scripts/bench.py
 
 compile_commands.json:
@@ -171,3 +192,4 @@ help:
 	@echo "make clean       remove everything built"
 
 .PHONY: all deps qemu qemu-gdb ktest test quick bench clean help
+.PHONY: run-qemu run-qemu-gdb run-ktest run-tests run-quick run-bench

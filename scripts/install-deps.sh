@@ -16,6 +16,7 @@ for p in riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-; do
 done
 [ -n "$TOOLPREFIX" ] && command -v "${TOOLPREFIX}gcc" >/dev/null 2>&1 && have_cross=1
 [ -n "$have_cross" ] || missing="$missing gcc-riscv64-unknown-elf"
+command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
 command -v qemu-system-riscv64 >/dev/null 2>&1 || missing="$missing qemu-system-misc"
 command -v gdb-multiarch >/dev/null 2>&1 || missing="$missing gdb-multiarch"
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || missing="$missing python3-pytest"
