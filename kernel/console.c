@@ -104,8 +104,19 @@ consoleread(int user_dst, uint64 dst, int n)
       break;
   }
   release(&cons.lock);
+  uartrxresume();   // there is room for typed input again
 
   return target - n;
+}
+
+// Can the console take another typed character?  (uartintr asks.)
+int
+consoleroom(void)
+{
+  acquire(&cons.lock);
+  int room = cons.e - cons.r < INPUT_BUF_SIZE;
+  release(&cons.lock);
+  return room;
 }
 
 // Called by the UART interrupt for each character typed.

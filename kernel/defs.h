@@ -26,6 +26,7 @@ void            bunpin(struct buf*);
 void            consoleinit(void);
 void            consoleintr(int);
 void            consputc(int);
+int             consoleroom(void);
 
 // exec.c
 int             exec(char*, char**);
@@ -158,6 +159,7 @@ void            uartintr(void);
 void            uartputc(int);
 void            uartputc_sync(int);
 int             uartgetc(void);
+void            uartrxresume(void);
 
 // vm.c
 void            kvminit(void);

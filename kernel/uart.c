@@ -79,13 +79,28 @@ uartgetc(void)
 }
 
 // Receive interrupt: hand every waiting character to the console.
+// When the console's input buffer is full, stop taking characters and
+// turn the receive interrupt off: they wait in the UART (and QEMU holds
+// back the rest) instead of being dropped, until a read makes room and
+// calls uartrxresume().
 void
 uartintr(void)
 {
   for(;;){
+    if(!consoleroom()){
+      WriteReg(IER, 0);
+      break;
+    }
     int c = uartgetc();
     if(c == -1)
       break;
     consoleintr(c);
   }
+}
+
+// The console has room again: take input interrupts once more.
+void
+uartrxresume(void)
+{
+  WriteReg(IER, IER_RX_ENABLE);
 }

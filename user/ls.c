@@ -23,7 +23,7 @@ show(const char *name, struct stat *st)
   memmove(padded, name, n);
   memset(padded + n, ' ', DIRSIZ - n);
   padded[DIRSIZ] = 0;
-  printf("%s %d %d %d\n", padded, st->type, st->ino, (int)st->size);
+  printf("%s %d %u %lu\n", padded, st->type, st->ino, st->size);
 }
 
 // The part of path after its last '/'.

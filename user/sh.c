@@ -147,6 +147,7 @@ readline(int fd)
 
 // ---- Lexing ----
 
+// Blanks separate tokens.
 static int
 isblank(char c)
 {
@@ -263,6 +264,7 @@ unexpected(void)
   error(msg, 0);
 }
 
+// The type of the next token, which stays unconsumed.
 static int
 peek(void)
 {
@@ -291,6 +293,7 @@ parseredirect(struct cmd *c)
   return 0;
 }
 
+// Does a token of this type start a redirection?
 static int
 isredirect(int type)
 {

@@ -23,6 +23,9 @@ for name in $(sed -n 's/^[[:space:]]*#[[:space:]]*define[[:space:]][[:space:]]*S
   case " $SKIP " in
     *" $name "*) continue ;;
   esac
+  case "$name" in
+    *[!a-z0-9_]*) continue ;;   # calls are lower case; e.g. SYS_MAX is not one
+  esac
   stub=$name
   if [ "$name" = sbrk ]; then
     stub=sys_sbrk
