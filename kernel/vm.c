@@ -459,6 +459,33 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
   return PTE2PA(*pte);
 }
 
+// Copy len bytes between the kernel address kaddr and the user address
+// uva, page by page: into user memory if to_user is set (each page must
+// be user-writable), else out of it (each page must be user-readable).
+// The work of copyout and copyin.  Returns 0 or -1.
+static int
+copy_user(pagetable_t pagetable, char *kaddr, uint64 uva, uint64 len, int to_user)
+{
+  while(len > 0){
+    uint64 va0 = PGROUNDDOWN(uva);
+    uint64 pa0 = user_page(pagetable, va0, to_user);
+    if(pa0 == 0)
+      return -1;
+    uint64 n = PGSIZE - (uva - va0);
+    if(n > len)
+      n = len;
+    char *upart = (char *)(pa0 + (uva - va0));
+    if(to_user)
+      memmove(upart, kaddr, n);
+    else
+      memmove(kaddr, upart, n);
+    len -= n;
+    kaddr += n;
+    uva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
 // copyout(pagetable, dstva, src, len): copy len bytes from kernel
 // address src to user address dstva.  Returns 0, or -1 if any byte of
 // the destination is not user-writable memory (kernel addresses, pages
@@ -467,20 +494,7 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
 int
 copyout(pagetable_t pagetable, uint64 dstva, char *src, uint64 len)
 {
-  while(len > 0){
-    uint64 va0 = PGROUNDDOWN(dstva);
-    uint64 pa0 = user_page(pagetable, va0, 1);
-    if(pa0 == 0)
-      return -1;
-    uint64 n = PGSIZE - (dstva - va0);
-    if(n > len)
-      n = len;
-    memmove((void *)(pa0 + (dstva - va0)), src, n);
-    len -= n;
-    src += n;
-    dstva = va0 + PGSIZE;
-  }
-  return 0;
+  return copy_user(pagetable, src, dstva, len, 1);
 }
 
 // copyin(pagetable, dst, srcva, len): copy len bytes from user address
@@ -489,20 +503,7 @@ copyout(pagetable_t pagetable, uint64 dstva, char *src, uint64 len)
 int
 copyin(pagetable_t pagetable, char *dst, uint64 srcva, uint64 len)
 {
-  while(len > 0){
-    uint64 va0 = PGROUNDDOWN(srcva);
-    uint64 pa0 = user_page(pagetable, va0, 0);
-    if(pa0 == 0)
-      return -1;
-    uint64 n = PGSIZE - (srcva - va0);
-    if(n > len)
-      n = len;
-    memmove(dst, (void *)(pa0 + (srcva - va0)), n);
-    len -= n;
-    dst += n;
-    srcva = va0 + PGSIZE;
-  }
-  return 0;
+  return copy_user(pagetable, dst, srcva, len, 0);
 }
 
 // copyinstr(pagetable, dst, srcva, max): copy a NUL-terminated string
