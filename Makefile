@@ -38,8 +38,22 @@ KTEST_OBJS = $(patsubst $K/%,$K/ktest.obj/%,$(patsubst %.S,%.o,$(patsubst %.c,%.
 
 all: $K/kernel fs.img mkfs/fsck
 
-$K/kernel: $(KOBJS) $K/kernel.ld
-	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $@ $(KOBJS)
+# The kernel is linked twice, so that panic()'s backtrace can name the
+# functions it passes through.  The first link gets a symbol table of
+# zeros ($K/ksyms-empty.o); scripts/ksyms.py turns that kernel's `nm -n`
+# into the real table, exactly as large, and the second link uses it in
+# the same place: no address moves, as the `--same` step then checks.
+# (The in-between files end in .o so that clean and .gitignore cover them.)
+KSYMS = $(PYTHON) scripts/ksyms.py --nm $(TOOLPREFIX)nm --cc $(CC)
+
+$K/ksyms-empty.o: scripts/ksyms.py
+	$(KSYMS) --empty -o $@
+
+$K/kernel: $(KOBJS) $K/kernel.ld $K/ksyms-empty.o
+	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $K/kernel-pass1.o $(KOBJS) $K/ksyms-empty.o
+	$(KSYMS) -o $K/ksyms-kernel.o $K/kernel-pass1.o
+	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $@ $(KOBJS) $K/ksyms-kernel.o
+	$(KSYMS) --same $K/kernel-pass1.o $@
 	$(OBJDUMP) -S $@ > $K/kernel.asm
 	$(OBJDUMP) -t $@ | sed '1,/SYMBOL TABLE/d; s/ .* / /; /^$$/d' > $K/kernel.sym
 
@@ -48,8 +62,11 @@ $K/%.o: $K/%.c
 $K/%.o: $K/%.S
 	$(CC) $(ASFLAGS) -c -o $@ $<
 
-$K/kernel-ktest: $(KTEST_OBJS) $K/kernel.ld
-	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $@ $(KTEST_OBJS)
+$K/kernel-ktest: $(KTEST_OBJS) $K/kernel.ld $K/ksyms-empty.o
+	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $K/kernel-ktest-pass1.o $(KTEST_OBJS) $K/ksyms-empty.o
+	$(KSYMS) -o $K/ksyms-ktest.o $K/kernel-ktest-pass1.o
+	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $@ $(KTEST_OBJS) $K/ksyms-ktest.o
+	$(KSYMS) --same $K/kernel-ktest-pass1.o $@
 
 $K/ktest.obj/%.o: $K/%.c
 	@mkdir -p $(@D)
@@ -131,17 +148,28 @@ run-qemu: $K/kernel fs.img
 # A gdb port of one's own: two students on one machine do not collide.
 GDBPORT = $(shell expr `id -u` % 5000 + 25000)
 QEMUGDB = -S -gdb tcp::$(GDBPORT)
+# gdb-multiarch if there is one, else the cross toolchain's own gdb.
 GDB = $(firstword $(foreach g,gdb-multiarch $(TOOLPREFIX)gdb,$(if $(shell command -v $(g) 2>/dev/null),$(g))))
 
+# .gdbinit: the template with this user's port in place of 1234.  Made
+# afresh every time (it costs nothing), so a GDBPORT=... given on the
+# command line always reaches it.
+.PHONY: .gdbinit
 .gdbinit: .gdbinit.tmpl
-	sed "s/:1234/:$(GDBPORT)/" < $^ > $@
+	@sed "s/:1234/:$(GDBPORT)/" < .gdbinit.tmpl > $@
 
 qemu-gdb: deps
 	@$(MAKE) --no-print-directory run-qemu-gdb
 
+# gdb does not read a .gdbinit in the current folder unless told to
+# trust it, hence -x; -nx keeps other init files out of the way.
 run-qemu-gdb: $K/kernel fs.img .gdbinit
-	@echo "*** Now run in another terminal, in this folder:  $(GDB) -x .gdbinit"
-	@echo "*** (for stepping, CPUS=1 is easiest: make qemu-gdb CPUS=1)"
+	@echo "*** QEMU starts halted, waiting for gdb on port $(GDBPORT)."
+	@echo "*** In a second terminal, in this folder, run:"
+	@echo "***     $(if $(GDB),$(GDB),gdb-multiarch) -q -nx -x .gdbinit"
+	@$(if $(GDB),:,echo "*** (no gdb found: sudo apt-get install gdb-multiarch)")
+	@echo "*** Stepping is easiest on one hart: make qemu-gdb CPUS=1 (now CPUS=$(CPUS))."
+	@echo "*** Leave QEMU with Ctrl-A x."
 	$(QEMU) $(QEMUOPTS) $(QEMUGDB)
 
 # ---- Tests -------------------------------------------------------------
@@ -171,9 +199,11 @@ bench: deps
 run-bench: all
 	-$(PYTHON) scripts/bench.py
 
+# For editors (clangd and the like): every compile command, as `make -n`
+# reports it, without building anything and without `bear`.
+.PHONY: compile_commands.json
 compile_commands.json:
-	$(MAKE) clean
-	bear -- $(MAKE) $K/kernel $(UPROGS)
+	$(PYTHON) scripts/compile_commands.py --make $(MAKE) -o $@
 
 clean:
 	rm -f $K/*.o $K/*.d $K/kernel $K/kernel-ktest $K/kernel.asm $K/kernel.sym $K/initcode.h

@@ -151,7 +151,12 @@ filewrite(struct file *f, uint64 addr, int n)
   case FD_DEVICE:
     if(f->major < 0 || f->major >= NDEV || devsw[f->major].write == 0)
       return -1;
-    return devsw[f->major].write(1, addr, n);
+    // A driver stops short when the user buffer goes bad (the console
+    // returns the bytes it sent, 0 for a bad address); our callers are
+    // promised all n bytes or -1.
+    if(devsw[f->major].write(1, addr, n) != n)
+      return -1;
+    return n;
   case FD_INODE:
     break;
   default:

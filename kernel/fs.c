@@ -549,26 +549,25 @@ int
 dirlink(struct inode *dp, char *name, uint inum)
 {
   struct dirent de;
-  struct inode *ip;
-  uint off;
+  uint off, slot = dp->size;   // where the entry goes: the end, or a hole
 
-  ip = dirlookup(dp, name, 0);
-  if(ip != 0){
-    iput(ip);
-    return -1;
-  }
-
+  // Compare names here rather than with dirlookup, whose iget could fail
+  // when the inode table is full and so hide an existing entry.
   for(off = 0; off < dp->size; off += sizeof(de)){
     if(readi(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
       panic("dirlink: cannot read a directory entry");
-    if(de.inum == 0)
-      break;
+    if(de.inum == 0){
+      if(slot == dp->size)
+        slot = off;
+    } else if(namecmp(name, de.name) == 0){
+      return -1;
+    }
   }
 
   memset(&de, 0, sizeof(de));
   strncpy(de.name, name, DIRSIZ);
   de.inum = inum;
-  if(writei(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
+  if(writei(dp, 0, (uint64)&de, slot, sizeof(de)) != sizeof(de))
     return -1;
   return 0;
 }

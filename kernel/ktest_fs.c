@@ -34,6 +34,7 @@ byte_at(uint off, int seed)
   return (off * 7 + off / 251 + seed * 13 + 1) & 0xff;
 }
 
+// Fill dst with the n bytes a test file of pattern seed holds from off.
 static void
 fill(uchar *dst, uint off, uint n, int seed)
 {

@@ -124,24 +124,81 @@ printf(char *fmt, ...)
   return 0;
 }
 
+// The table of kernel function names that the Makefile's second link
+// embeds (written by scripts/ksyms.py; its comment gives the layout):
+// 32-bit words: magic, count, then count pairs (address - KERNBASE,
+// offset of the NUL-terminated name from the table's start), sorted by
+// address.  In the first link it is all zeros, and lookups find nothing.
+#define KSYMS_MAGIC 0x4d59534b  // "KSYM"
+extern const uint32 ksyms_table[];
+extern char etext[];        // kernel.ld
+extern char trampoline[];   // trampoline.S
+
+// ksym_lookup(addr, offset): the name of the kernel function whose code
+// holds addr, setting *offset to addr's distance from its first byte.
+// Returns 0 for an address outside the kernel's text (the trampoline
+// counts at either of its two addresses), or when the kernel has no
+// table.  Allocates nothing, takes no lock: safe inside panic().
+const char *
+ksym_lookup(uint64 addr, uint64 *offset)
+{
+  if(addr >= TRAMPOLINE && addr < TRAMPOLINE + PGSIZE)
+    addr = addr - TRAMPOLINE + (uint64)trampoline;
+  if(ksyms_table[0] != KSYMS_MAGIC || addr < KERNBASE || addr >= (uint64)etext)
+    return 0;
+
+  const uint32 *sym = &ksyms_table[2];
+  uint32 want = addr - KERNBASE;
+  int lo = 0, hi = (int)ksyms_table[1] - 1, found = -1;
+  // The last symbol at or below want.
+  while(lo <= hi){
+    int mid = (lo + hi) / 2;
+    if(sym[2 * mid] <= want){
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  if(found < 0)
+    return 0;
+  *offset = want - sym[2 * found];
+  return (const char *)ksyms_table + sym[2 * found + 1];
+}
+
 // Print the return addresses on this hart's kernel stack, newest first,
-// by following the frame pointers the compiler keeps (-fno-omit-frame-
-// pointer): the return address sits at fp-8 and the caller's fp at fp-16.
-// Stops at the edge of the stack page.  Look the addresses up with
-//   addr2line -f -e kernel/kernel ADDR   (or in kernel/kernel.asm)
+// each with the function it returns into, by following the frame
+// pointers the compiler keeps (-fno-omit-frame-pointer): the return
+// address sits at fp-8 and the caller's fp at fp-16.  Stops at the edge
+// of the stack page.  A line reads
+//   0x0000000080002f86 growproc+0x7c
+// and `addr2line -f -e kernel/kernel 0x0000000080002f86` gives the line.
 void
 backtrace(void)
 {
   uint64 fp = r_fp();
   uint64 page = PGROUNDDOWN(fp);
 
-  printf("backtrace (addr2line -f -e kernel/kernel ADDR):\n");
+  printf("backtrace (newest first; addr2line -f -e kernel/kernel ADDR gives the line):\n");
   for(int depth = 0; depth < 32; depth++){
     if(fp < page + 16 || fp > page + PGSIZE || (fp & 7) != 0)
       break;
+    // A frame at the very top of the stack belongs to the function the
+    // stack started with (usertrap, forkret): it was jumped to, not
+    // called, and its saved ra is left over from before (a user pc).
+    if(fp == page + PGSIZE)
+      break;
     uint64 ra = *(uint64 *)(fp - 8);
     uint64 prev = *(uint64 *)(fp - 16);
-    printf("  %p\n", (void *)ra);
+    // Name ra-1, the call instruction's last byte: a call to a function
+    // that never returns (panic) may be the last instruction of its
+    // function, and then ra is already the next function's first byte.
+    uint64 offset = 0;
+    const char *name = ksym_lookup(ra - 1, &offset);
+    if(name)
+      printf("  %p %s+0x%lx\n", (void *)ra, name, offset + 1);
+    else
+      printf("  %p\n", (void *)ra);
     if(PGROUNDDOWN(prev) != page && prev != page + PGSIZE)
       break;
     if(prev <= fp)

@@ -141,6 +141,8 @@ static struct {
   uint64 capacity;        // disk size, in sectors
 } disk;
 
+// The device register at byte offset off (the kernel maps VIRTIO0 one
+// to one).  volatile: every access must reach the device.
 static volatile uint32 *
 vreg(int off)
 {

@@ -16,22 +16,17 @@
 // kernel kills the process that did it.
 //
 // Every step prints the break and freemem(), the storeroom's count of
-// free pages, so the effect of each call can be seen.  Only steps 1 and 7
-// ask the kernel for the break (sbrk(0)); in between it follows from
-// what sbrk returned, so that sys_sbrk runs exactly once per step and a
-// gdb breakpoint on it stops at each step in turn (docs/sbrk.md).  Run it twice: the
+// free pages, so the effect of each call can be seen.  Run it twice: the
 // numbers come out the same, because everything taken is given back.
+//
+// Only steps 1 and 7 ask the kernel for the break (sbrk(0)); in between
+// it follows from what sbrk returned, so that sys_sbrk runs exactly once
+// per step and a gdb breakpoint on it stops at each step in turn (the
+// session in docs/sbrk.md relies on this).
 
 #include "kernel/types.h"
 #include "kernel/riscv.h"
 #include "user/user.h"
-
-// The free-page count, printed as part of every step.
-static int
-free_pages(void)
-{
-  return freemem();
-}
 
 // Stop the demo with a message: something the demo relies on broke.
 static void
@@ -56,7 +51,7 @@ main(void)
     sbrk(pad);
     brk += pad;
   }
-  int free0 = free_pages();
+  int free0 = freemem();
   printf("step 1: break is %p; free pages %d\n", brk, free0);
 
   // Step 2: ask for one more page.  sbrk returns the OLD break, which
@@ -66,7 +61,7 @@ main(void)
     fail("sbrk(4096) returned SBRK_ERROR");
   if(room != brk)
     fail("sbrk(4096) did not return the old break");
-  int free1 = free_pages();
+  int free1 = freemem();
   printf("step 2: sbrk(4096) returned %p; break is %p; free pages %d (%d taken from the storeroom)\n",
          room, room + PGSIZE, free1, free0 - free1);
 
@@ -86,7 +81,7 @@ main(void)
   // returns it to the storeroom and strikes out the entry.
   if(sbrk(-PGSIZE) == SBRK_ERROR)
     fail("sbrk(-4096) returned SBRK_ERROR");
-  int free2 = free_pages();
+  int free2 = freemem();
   printf("step 4: sbrk(-4096); break is %p; free pages %d (%d returned to the storeroom)\n",
          room, free2, free2 - free1);
 
@@ -114,11 +109,11 @@ main(void)
   char *lazy = sbrklazy(PGSIZE);
   if(lazy == SBRK_ERROR)
     fail("sbrklazy(4096) returned SBRK_ERROR");
-  int free3 = free_pages();
+  int free3 = freemem();
   printf("step 6: sbrklazy(4096) returned %p; break is %p; free pages %d (%d taken)\n",
          lazy, lazy + PGSIZE, free3, free2 - free3);
   lazy[0] = 'L';   // page fault: the kernel maps a zeroed page, then retries
-  int free4 = free_pages();
+  int free4 = freemem();
   printf("step 6: touched %p (read back '%c'); free pages %d (%d taken by the page fault)\n",
          lazy, lazy[0], free4, free3 - free4);
   if(sbrk(-PGSIZE) == SBRK_ERROR)
@@ -126,7 +121,7 @@ main(void)
 
   // Step 7: everything taken has been given back.
   char *end = sbrk(0);
-  int free5 = free_pages();
+  int free5 = freemem();
   printf("step 7: parent goes on; break is %p%s; free pages %d (%s)\n", end,
          end == brk ? " as at step 1" : " NOT as at step 1", free5,
          free5 == free0 ? "as at step 1" : "NOT as at step 1");

@@ -292,7 +292,7 @@ def leaf_note(va, pte, level, sz):
     if va >= sz:
         return "above sz!"
     if not pte & PTE_U:
-        return "guard page (no U)"
+        return "guard page: no U"
     return ""
 
 
@@ -307,7 +307,8 @@ first, as
 (flags: R read, W write, X execute, U user, G global, A accessed,
 D dirty), then how many table pages each level uses.  Notes name the
 trampoline, the trapframe, the stack guard page (mapped without U) and
-anything mapped above p->sz, which would be a leak."""
+anything mapped above p->sz: normal for a moment inside growproc, which
+maps the pages before it stores the new size, but a leak if it stays."""
 
     def __init__(self):
         super().__init__("pagetable", gdb.COMMAND_DATA)
