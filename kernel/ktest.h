@@ -27,6 +27,11 @@ struct ktest {
 // Set by CHECK when the running test fails.
 extern int ktest_failed;
 
+// A test that leaves pages allocated on purpose (say, a new image for
+// the test process) sets this to how many; the runner expects the free
+// count to have gone down by exactly that much.
+extern long ktest_pages_kept;
+
 #define KTEST(tname) \
   static void ktest_fn_##tname(void); \
   static const struct ktest ktest_rec_##tname \
@@ -43,5 +48,10 @@ extern int ktest_failed;
       return; \
     } \
   } while(0)
+
+// File helpers for tests (ktest_fs.c); both run inside a transaction.
+struct inode;
+struct inode *kt_create(char *path, short type);   // returns it locked
+int kt_unlink(char *path);
 
 #endif

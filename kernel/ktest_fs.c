@@ -96,7 +96,8 @@ disk_type(uint inum)
 
 // Make a file or directory at path the way sys_open/sys_mkdir do, with
 // xv6's link counts.  Returns it locked, or 0.  In a transaction.
-static struct inode *
+// Shared with other ktest files (ktest.h).
+struct inode *
 kt_create(char *path, short type)
 {
   char name[DIRSIZ];
@@ -134,7 +135,8 @@ fail:
 
 // Remove the entry path the way sys_unlink does (without its checks).
 // Returns 0, or -1 if there is no such entry.  In a transaction.
-static int
+// Shared with other ktest files (ktest.h).
+int
 kt_unlink(char *path)
 {
   char name[DIRSIZ];
