@@ -118,11 +118,18 @@ mkfs/fsck: mkfs/fsck.c $K/fs.h $K/param.h $K/stat.h
 $U/README: README.md
 	cp README.md $@
 
-fs.img: mkfs/mkfs $U/README $(UPROGS)
-	mkfs/mkfs fs.img $U/README $(UPROGS)
+# fs.img holds copies of the programs without debug information (a file
+# holds at most MAXFILE blocks); gdb reads the symbols from user/_NAME.
+FSPROGS = $(patsubst $U/_%,$U/fs/_%,$(UPROGS))
+$U/fs/_%: $U/_%
+	@mkdir -p $(@D)
+	$(OBJCOPY) --strip-debug $< $@
+
+fs.img: mkfs/mkfs $U/README $(FSPROGS)
+	mkfs/mkfs fs.img $U/README $(FSPROGS)
 
 # Keep intermediate files make would otherwise delete.
-.PRECIOUS: $U/%.o $K/%.o $K/ktest.obj/%.o
+.PRECIOUS: $U/%.o $K/%.o $K/ktest.obj/%.o $U/_%
 
 -include $K/*.d $U/*.d $K/ktest.obj/*.d
 
@@ -209,6 +216,7 @@ clean:
 	rm -f $K/*.o $K/*.d $K/kernel $K/kernel-ktest $K/kernel.asm $K/kernel.sym $K/initcode.h
 	rm -rf $K/ktest.obj
 	rm -f $U/*.o $U/*.d $U/*.asm $U/_* $U/usys.S $U/initcode $U/initcode.out $U/README
+	rm -rf $U/fs
 	rm -f mkfs/mkfs mkfs/fsck fs.img .gdbinit
 	rm -rf tests/__pycache__ .pytest_cache
 

@@ -1498,18 +1498,23 @@ main(int argc, char *argv[])
     nres++;
   }
   close(fds[0]);
+  uint tdone = uptime();
 
   // Orphans of killed batches are init's to reap; give them time.
   int settle = 0;
   while(freemem() != before && settle++ < SETTLE)
     sleep(1);
+  uint tsettled = uptime();
   int cleaned = removetree(SCRATCH) == 0;
   int after = freemem();
+  uint tclean = uptime();
 
   printf("fuzz: seed %u, %d calls, free pages before %d after %d\n",
          seed, total.calls, before, after);
   printf("fuzz: %d batches, %d stopped by the watchdog, %d failed checks\n",
          total.batches, total.timeouts, total.failures);
+  printf("fuzz: ticks past the deadline: workers %d, settling %d, clean-up %d\n",
+         tdone - deadline, tsettled - tdone, tclean - tsettled);
   int ok = 1;
   if(nres != nprocs){
     printf("fuzz: FAIL: %d of %d workers reported\n", nres, nprocs);

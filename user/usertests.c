@@ -16,17 +16,14 @@
 // kill provoke it in a grandchild and check that one's status.
 //
 // Around the whole run the runner compares the kernel's count of free
-// pages (freemem()): what the tests allocated must all come back.  The
-// last line is "ALL TESTS PASSED", or "SOME TESTS FAILED: " and the
-// names of the failures.
+// pages (freemem()), once every child is reaped: what the tests
+// allocated must all come back.  It prints
+//     free pages: N before, M after: OK (or FAILED)
+// and then, last, "ALL TESTS PASSED", or "SOME TESTS FAILED: " and the
+// names of the failures ("free-pages" for a leak).
 //
-// The user stack is one page, so tests keep big buffers in globals,
-// never in locals.
-
-// mkfs copies programs into the file system whole, debug information
-// included, and a file holds at most MAXFILE blocks: optimizing this big
-// program for size keeps it well inside that limit.
-#pragma GCC optimize("Os")
+// The user stack is small (USERSTACK pages, one), so tests keep big
+// buffers in globals, never in locals.
 
 #include "kernel/types.h"
 #include "kernel/stat.h"
@@ -138,6 +135,7 @@ mappedpages(uint64 sz)
   return PGROUNDUP(sz) / PGSIZE + tablepages(sz);
 }
 
+// The current break.
 static uint64
 brk(void)
 {
@@ -160,6 +158,14 @@ stack_page(void)
 {
   volatile char here = 0;
   return PGROUNDDOWN((uint64)&here);
+}
+
+// The guard page: the page below the USERSTACK stack pages.  The stack
+// is shallow here, so the local variables are on its top page.
+static uint64
+guard_page(void)
+{
+  return stack_page() + PGSIZE - (USERSTACK + 1) * PGSIZE;
 }
 
 // Open (creating or truncating) name, write n bytes of data, close.
@@ -189,6 +195,7 @@ numbered(char *dst, char *name, int n)
   dst[len] = 0;
 }
 
+// The size of the open file fd.
 static int
 fsize(int fd)
 {
@@ -212,6 +219,7 @@ load_at(uint64 va)
   (void)c;
 }
 
+// (See load_at.)
 static void
 store_at(uint64 va)
 {
@@ -239,7 +247,7 @@ bad_addresses(uint64 *out, int kernel_writes)
   out[n++] = 1UL << 63;
   out[n++] = 0xfffffffffffff000UL;
   out[n++] = 0xffffffffffffffffUL;
-  out[n++] = stack_page() - PGSIZE + 64;   // the guard page
+  out[n++] = guard_page() + 64;
   out[n++] = top;                           // just above the break
   out[n++] = top + 64 * MB;
   if(kernel_writes){
@@ -273,14 +281,14 @@ static void
 check_pattern(char *p, uint64 n, char *when)
 {
   for(uint64 i = 0; i < n; i++)
-    CHECK((uchar)p[i] == pattern(i), "%s: byte %ld of the heap is %d, not %d",
+    CHECK((uchar)p[i] == pattern(i), "%s: byte %ld is %d, not %d",
           when, i, (uchar)p[i], pattern(i));
 }
 
 // Grow by n bytes (n may be negative) and check the result, the new
 // break, and that the free pages changed by exactly the pages mapped.
 static void
-step_break(uint64 base, long n, char *when)
+step_break(long n, char *when)
 {
   uint64 old = brk();
   int f0 = freemem();
@@ -292,7 +300,6 @@ step_break(uint64 base, long n, char *when)
   long expect = mappedpages(old + n) - mappedpages(old);
   long got = f0 - freemem();
   CHECK(got == expect, "%s: free pages fell by %ld, expected %ld", when, got, expect);
-  (void)base;
 }
 
 // Growing and shrinking by unaligned amounts: contents survive and the
@@ -305,25 +312,26 @@ mem_sbrk_unaligned(void)
   char *p = (char *)base;
   int f0 = freemem();
 
-  step_break(base, 5000, "grow by 5000");
+  step_break(5000, "grow by 5000");
   for(int i = 0; i < 5000; i++)
     p[i] = pattern(i);
-  step_break(base, 3000, "grow by 3000 more");
+  step_break(3000, "grow by 3000 more");
   for(int i = 5000; i < 8000; i++)
     p[i] = pattern(i);
-  step_break(base, 200, "grow by 200 more (a third page)");
+  step_break(200, "grow by 200 more (a third page)");
   for(int i = 8000; i < 8200; i++)
     p[i] = pattern(i);
   check_pattern(p, 8200, "after growing");
-  step_break(base, -300, "shrink by 300 (back into two pages)");
+  step_break(-300, "shrink by 300 (back into two pages)");
   check_pattern(p, 7900, "after shrinking by 300");
-  step_break(base, -7899, "shrink to one byte");
+  step_break(-7899, "shrink to one byte");
   CHECK((uchar)p[0] == pattern(0), "the first heap byte changed when shrinking");
-  step_break(base, -1, "shrink to nothing");
+  step_break(-1, "shrink to nothing");
   CHECK(freemem() == f0, "free pages %d after growing and shrinking back, %d before",
         freemem(), f0);
 }
 
+// Grow two pages, give one back, then read the one given back.
 static void
 touch_after_shrink(uint64 unused)
 {
@@ -556,6 +564,7 @@ mem_lazy_fork(void)
   CHECK(p[0] == 'a', "the child's write reached the parent's page");
 }
 
+// Touch every page of 200 MiB of lazy heap.
 static void
 lazy_oom_child(uint64 unused)
 {
@@ -614,6 +623,7 @@ lazy_shrunk_child(uint64 p)
   load_at(p + 5 * PGSIZE);   // above the break now
 }
 
+// (See lazy_shrunk_child.)
 static void
 mem_lazy_shrink_partial(void)
 {
@@ -681,6 +691,7 @@ mem_sbrk_concurrent(void)
 
 // ---- Protection -----------------------------------------------------------
 
+// Fault probes, run in a child: each must be killed.
 static void
 write_text(uint64 unused)
 {
@@ -707,6 +718,7 @@ prot_text_write(void)
 
 static uint32 data_code[2] = { RET_INSN, RET_INSN };
 
+// Call the code at addr as a function.
 static void
 call_at(uint64 addr)
 {
@@ -749,13 +761,13 @@ prot_no_exec(void)
 static void
 write_guard(uint64 unused)
 {
-  store_at(stack_page() - 8);
+  store_at(guard_page() + PGSIZE - 8);   // just below the stack
 }
 
 static void
 read_guard(uint64 unused)
 {
-  load_at(stack_page() - PGSIZE);
+  load_at(guard_page());
 }
 
 // The page below the stack is a guard: touching it kills.
@@ -833,6 +845,7 @@ proc_exit_status(void)
   CHECK(wait(0) == pid, "wait(0) (no status wanted) did not return the child");
 }
 
+// wait() without children returns -1 at once and writes no status.
 static void
 proc_wait_no_child(void)
 {
@@ -902,6 +915,7 @@ proc_fork_limit(void)
   CHECK(wait(0) == pid, "wait did not return the last child");
 }
 
+// Loop in user mode until killed.
 static void
 spin_forever(uint64 unused)
 {
@@ -1353,6 +1367,7 @@ file_dir_paths(void)
   CHECK(chdir("/") == 0, "chdir / failed");
 }
 
+// The link count of the file at path.
 static int
 nlink_of(char *path)
 {
@@ -2285,6 +2300,7 @@ run_test(struct test *t)
   return 0;
 }
 
+// Explain the command line, and exit.
 static void
 usage(void)
 {
