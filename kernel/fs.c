@@ -627,7 +627,10 @@ namex(char *path, int parent, char *name)
 
   while((path = next_element(path, name)) != 0){
     ilock(ip);
-    if(ip->type != T_DIR){
+    // A directory that has been removed (nlink 0; a process may still
+    // have it as its working directory) leads nowhere: nothing may be
+    // created in it, and its ".." may name an inode since reused.
+    if(ip->type != T_DIR || ip->nlink == 0){
       iunlockput(ip);
       return 0;
     }

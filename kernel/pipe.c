@@ -15,7 +15,7 @@
 #include "sleeplock.h"
 #include "file.h"
 
-#define PIPESIZE 512
+#define PIPESIZE 2048
 
 struct pipe {
   struct spinlock lock;

@@ -521,11 +521,14 @@ wakeup(void *chan)
 
 // Ask process pid to die: it exits the next time it is about to return
 // to user mode (a sleeping process is woken so that it gets there).
-// Returns 0, or -1 if there is no such process.
+// Returns 0, or -1 if there is no such process or it is init, which
+// must never exit (every orphan is handed to it).
 int
 kill(int pid)
 {
   for(struct proc *p = proc; p < &proc[NPROC]; p++){
+    if(p == initproc)
+      continue;
     acquire(&p->lock);
     if(p->pid == pid && p->state != UNUSED){
       p->killed = 1;

@@ -210,23 +210,38 @@ kerneltrap(void)
   w_sstatus(sstatus);
 }
 
-// Timer interrupt: hart 0 counts the tick; every hart asks for the next.
+// Timer interrupt: hart 0 counts ticks; every hart asks for the next.
+// Hart 0 keeps to a fixed schedule (tick k is due at boot + k*interval)
+// and counts every tick that has come due, so a late interrupt (a busy
+// host, a long stretch with interrupts off) does not make the clock
+// fall behind real time.
 static void
 clockintr(void)
 {
+  static uint64 next_tick;   // hart 0's: when the next tick is due
+
   if(panicked){
     // Another hart panicked: stop here, so that the machine stays as it
     // was for whoever reads the message (or attaches gdb).
     for(;;)
       asm volatile("wfi");
   }
+
+  uint64 now = r_time();
   if(cpuid() == 0){
     acquire(&tickslock);
-    ticks++;
+    if(next_tick == 0)
+      next_tick = now;
+    while(next_tick <= now){
+      ticks++;
+      next_tick += TICK_INTERVAL;
+    }
     wakeup(&ticks);
     release(&tickslock);
+    w_stimecmp(next_tick);
+  } else {
+    w_stimecmp(now + TICK_INTERVAL);
   }
-  w_stimecmp(r_time() + TICK_INTERVAL);
 }
 
 // Handle a device interrupt if that is what this trap is.

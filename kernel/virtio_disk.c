@@ -327,7 +327,15 @@ virtio_disk_rw(struct buf *b, int write)
   __sync_synchronize();
   disk.avail->idx += 1;
   __sync_synchronize();
+
+  // Tell the device without holding the lock: the write traps into
+  // QEMU, and a hart preempted there (more harts than host cores) would
+  // otherwise keep the interrupt handler spinning on disk.lock.  A
+  // completion that comes in between is not lost: the loop below looks
+  // at b->disk under the lock before sleeping.
+  release(&disk.lock);
   *vreg(VIO_QUEUE_NOTIFY) = 0;
+  acquire(&disk.lock);
 
   // virtio_disk_intr() clears b->disk when the device has finished.
   while(b->disk == 1)

@@ -40,6 +40,7 @@ static char *self = "/bench";      // how to exec ourselves
 
 static uint start;
 
+// Print the START marker and note the guest clock.
 static void
 begin(char *name)
 {
@@ -62,6 +63,7 @@ end(char *name, int count, char *unit, int per_run)
     printf("bench: %s %d %s/s (guest clock)\n", name, (int)((uint64)count * 100 / ticks), unit);
 }
 
+// Say that a benchmark could not run, and why.
 static void
 skipped(char *name, char *why)
 {
@@ -112,6 +114,7 @@ bench_lazy(void)
   end("lazy", LAZY_ROUNDS * LAZY_PAGES, "fault", 0);
 }
 
+// fork a child that exits at once, and wait for it.
 static void
 bench_fork(void)
 {
@@ -130,6 +133,7 @@ bench_fork(void)
   end("fork", FORKS, "fork", 0);
 }
 
+// fork a child that execs this program with -exit, and wait for it.
 static void
 bench_exec(void)
 {
@@ -249,6 +253,7 @@ static struct bench benches[] = {
 };
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))
 
+// Run the benchmarks named on the command line, or all of them.
 int
 main(int argc, char *argv[])
 {

@@ -11,11 +11,12 @@
 //   fuzz: OK                     (or fuzz: LEAK ... / fuzz: FAIL ...)
 //
 // Who does what:
-//   main      makes the scratch directory fuzz.tmp (every file the fuzzer
-//             creates lives under it), starts NPROCS workers, waits for
-//             them, waits for the free-page count to settle, removes
-//             fuzz.tmp and compares freemem() with its value at the start.
-//   worker    in fuzz.tmp/wN, runs one batch process after another until
+//   main      makes the scratch directory /fuzz.tmp (every file the
+//             fuzzer creates lives under it), starts NPROCS workers, waits
+//             for them, waits for the free-page count to settle (orphans
+//             are init's to reap), removes /fuzz.tmp and compares
+//             freemem() with its value at the start.
+//   worker    in /fuzz.tmp/wN, runs one batch process after another until
 //             the time is up.  Next to each batch it starts a watchdog
 //             that kills the batch if it is still alive after WATCHDOG
 //             ticks (a batch may well block for ever on a pipe it holds
@@ -24,18 +25,19 @@
 //             the answers the contract fixes (a call on a descriptor that
 //             is not open fails, open returns the lowest free descriptor,
 //             sbrk past TRAPFRAME fails and changes nothing, ...).  A
-//             broken promise prints "fuzz: FAIL: ..." and ends the run's
-//             verdict.  Its console is kept at descriptor REPORT_FD only;
-//             descriptors 0-2 are closed so nothing floods the console.
+//             broken promise prints "fuzz: FAIL: ..." with the batch's
+//             seed and the call, and spoils the verdict.  Its console is
+//             kept at descriptor REPORT_FD only; descriptors 0-2 are
+//             closed, so that nothing it writes floods the console.
 //   child     a batch's fork()ed children: a few calls each, including the
 //             deadly ones (bad memory accesses, illegal instructions,
 //             shrinking sbrk below their own code), and never anything
 //             that can block for long, so they always end by themselves.
 //
-// Never called: halt, kill on any process that is not the caller's own
-// child (or itself).  Paths that create or remove anything stay inside
-// fuzz.tmp: a batch's working directory is always at least one level
-// below fuzz.tmp and its paths climb at most one level.
+// Never called: halt, and kill on any process that is not the caller's
+// own child (or itself).  Paths that create or remove anything stay in
+// /fuzz.tmp: a batch's working directory is always at least one level
+// below it, and its paths climb at most one level.
 
 #include "kernel/types.h"
 #include "kernel/stat.h"
@@ -84,6 +86,7 @@ rnd(uint64 n)
   return n ? rnext() % n : 0;
 }
 
+// Start the generator from seed (any value, 0 included).
 static void
 rseed(uint64 seed)
 {
@@ -120,15 +123,56 @@ static struct dirent de;
 
 // ---- Reporting -----------------------------------------------------------
 
+static const char *pathargs[2];   // the path arguments of the current call
+static int isbad(uint64 a);
+static uint64 curbrk(void);
+
+// Say what kind of path argument p is, for a failure report.
+static void
+describe(const char *p)
+{
+  uint64 a = (uint64)p;
+  if(p == toolong)
+    fprintf(REPORT_FD, " <no NUL within MAXPATH>");
+  else if(p == longname)
+    fprintf(REPORT_FD, " <MAXPATH-1 bytes>");
+  else if(p == deeppath)
+    fprintf(REPORT_FD, " <a/a/a/...>");
+  else if(isbad(a))
+    fprintf(REPORT_FD, " <bad pointer %p>", p);
+  else if(a >= curbrk() - 16 && a < curbrk())
+    fprintf(REPORT_FD, " <no NUL before the end of memory at %p>", p);
+  else if(a < (uint64)main + 64)
+    fprintf(REPORT_FD, " <bytes of our code>");
+  else
+    fprintf(REPORT_FD, " \"%s\"", p);
+}
+
 // A promise of the system-call contract was broken: say which, and end.
 static void
 fail(const char *what, long got)
 {
-  fprintf(REPORT_FD, "fuzz: FAIL: %s (got %ld; worker %d, batch seed %u, call %d)\n",
-          what, got, wid, bseed, calls);
+  fprintf(REPORT_FD, "fuzz: FAIL: %s (got %ld; worker %d, batch seed %u, call %d, depth %d)",
+          what, got, wid, bseed, calls, depth);
+  for(int i = 0; i < 2; i++){
+    if(pathargs[i]){
+      fprintf(REPORT_FD, i == 0 ? "; paths" : ",");
+      describe(pathargs[i]);
+    }
+  }
+  fprintf(REPORT_FD, "\n");
   exit(FAILCODE);
 }
 
+// Note the path arguments of the call about to be made, for reports.
+static void
+paths(const char *a, const char *b)
+{
+  pathargs[0] = a;
+  pathargs[1] = b;
+}
+
+// fail(what, got) unless ok.
 static void
 expect(int ok, const char *what, long got)
 {
@@ -138,6 +182,7 @@ expect(int ok, const char *what, long got)
 
 // ---- Raw calls: every argument register under our control -----------------
 
+// System call num with three arguments, exactly as given.
 static long
 rawcall(long num, long a0, long a1, long a2)
 {
@@ -161,6 +206,7 @@ junkint(int v)
 
 // ---- Memory and pointers ---------------------------------------------------
 
+// The current program break.
 static uint64
 curbrk(void)
 {
@@ -231,12 +277,10 @@ wildptr(int dst, int *bad)
     a = dst ? (uint64)heap + 3 : (uint64)fdk;   // odd alignment; our data
     break;
   case 7:
-    a = dst ? (uint64)heap : (uint64)main;      // text can be read, not written
-    if(rnd(2) && dst)
-      a = (uint64)main;
+    a = (uint64)main;                           // text: readable, not writable
     break;
   case 8:
-    a = dst ? (uint64)heap + BUFSZ - 1 : 0;
+    a = dst ? (uint64)heap + BUFSZ - 1 : 0;     // 0 is text too
     break;
   default:
     a = badptr();
@@ -266,6 +310,7 @@ wildlen(void)
 
 // ---- Descriptors -----------------------------------------------------------
 
+// The descriptor the kernel must hand out next, or -1 if none is free.
 static int
 lowestfree(void)
 {
@@ -422,6 +467,7 @@ depthchange(const char *path)
 
 // ---- The calls -------------------------------------------------------------
 
+// open a path, with flags that may make no sense; track the new descriptor.
 static void
 act_open(void)
 {
@@ -442,6 +488,7 @@ act_open(void)
     flags = rnd(5) ? fl[rnd(NELEM(fl))] : (int)rnext();
   }
   int want = lowestfree();
+  paths(path, 0);
   int fd = rawcall(SYS_open, (long)path, junkint(flags), 0);
   calls++;
   if(mf)
@@ -460,6 +507,7 @@ act_open(void)
   }
 }
 
+// close a descriptor, open or not.
 static void
 act_close(void)
 {
@@ -474,6 +522,7 @@ act_close(void)
   }
 }
 
+// dup a descriptor, open or not.
 static void
 act_dup(void)
 {
@@ -490,6 +539,7 @@ act_dup(void)
     fdk[r] = fdk[fd];
 }
 
+// read into a buffer that may be anywhere, of any length.
 static void
 act_read(void)
 {
@@ -511,6 +561,7 @@ act_read(void)
   expect(r <= n || n < 0, "read returned more than asked for", r);
 }
 
+// write from a buffer that may be anywhere, of any length.
 static void
 act_write(void)
 {
@@ -535,6 +586,7 @@ act_write(void)
   expect(r <= n || n < 0, "write returned more than asked for", r);
 }
 
+// fstat into our struct stat or into a wild pointer.
 static void
 act_fstat(void)
 {
@@ -557,6 +609,7 @@ act_fstat(void)
   }
 }
 
+// pipe, into our array or into a bad one.
 static void
 act_pipe(void)
 {
@@ -603,17 +656,20 @@ act_pipe(void)
   fdk[pfd[1]] = K_PWRITE;
 }
 
+// mkdir of a scratch path (or a bad one).
 static void
 act_mkdir(void)
 {
   int mf, sp;
   const char *path = path_mut(&mf, &sp);
+  paths(path, 0);
   long r = rawcall(SYS_mkdir, (long)path, 0, 0);
   calls++;
   if(mf || sp)
     expect(r == -1, "mkdir of a bad path or an existing directory did not fail", r);
 }
 
+// mknod of a scratch path with odd major and minor numbers.
 static void
 act_mknod(void)
 {
@@ -623,29 +679,34 @@ act_mknod(void)
   const char *path = path_mut(&mf, &sp);
   short major = majors[rnd(NELEM(majors))];
   short minor = (short)rnext();
+  paths(path, 0);
   int r = mknod(path, major, minor);
   calls++;
   if(mf || sp || major < 0 || major >= NDEV || minor < 0)
     expect(r == -1, "mknod with a bad path, major or minor did not fail", r);
 }
 
+// unlink a scratch path (or '.', '..', a bad pointer ...).
 static void
 act_unlink(void)
 {
   int mf, sp;
   const char *path = path_mut(&mf, &sp);
+  paths(path, 0);
   long r = rawcall(SYS_unlink, (long)path, 0, 0);
   calls++;
   if(mf || sp)
     expect(r == -1, "unlink of a bad path, '.', '..' or '/' did not fail", r);
 }
 
+// link two scratch paths (or bad ones).
 static void
 act_link(void)
 {
   int mf1, sp1, mf2, sp2;
   const char *old = path_mut(&mf1, &sp1);
   const char *new = path_mut(&mf2, &sp2);
+  paths(old, new);
   long r = rawcall(SYS_link, (long)old, (long)new, 0);
   calls++;
   if(mf1 || sp1 || mf2 || sp2)
@@ -696,6 +757,7 @@ act_chdir(void)
   default:
     path = dirs[rnd(NELEM(dirs))];
   }
+  paths(path, 0);
   long r = rawcall(SYS_chdir, (long)path, 0, 0);
   calls++;
   if(mustfail)
@@ -896,6 +958,7 @@ act_roundtrip(void)
 static void
 act_fork(void);
 
+// wait, storing the status in our variable, nowhere, or a bad place.
 static void
 act_wait(void)
 {
@@ -929,6 +992,7 @@ act_wait(void)
   fail("wait returned a pid that is not a child", r);
 }
 
+// kill one of our children, a pid that does not exist, or (rarely) ourselves.
 static void
 act_kill(void)
 {
@@ -952,7 +1016,8 @@ act_kill(void)
   expect(r == -1, "kill of a pid that does not exist did not fail", r);
 }
 
-// Write a file named name that exec must refuse (or that runs and dies).
+// Write one of the files e0..e2: garbage that exec must refuse, or a
+// tiny program that exits 7 (or loops until the watchdog ends it).
 static void
 act_garbage(void)
 {
@@ -1017,6 +1082,8 @@ act_garbage(void)
   calls += 2;
 }
 
+// exec a garbage file, a real program, a directory or a bad path, with
+// arguments that may be too many, too long or bad pointers.
 static void
 act_exec(void)
 {
@@ -1065,12 +1132,15 @@ act_exec(void)
     args[n] = 0;
   else
     args[MAXARG + 7] = 0;
+  paths(path, 0);
   long r = rawcall(SYS_exec, (long)path, argvp, 0);
   calls++;
   // exec returns only when it fails.
   expect(r == -1, "exec returned, but not -1", r);
 }
 
+// The harmless calls: getpid, uptime, short sleeps, unknown call
+// numbers, and a check of the descriptor table.
 static void
 act_misc(void)
 {
@@ -1153,6 +1223,7 @@ childwork(void)
   }
   int n = 1 + rnd(8);
   for(int i = 0; i < n; i++){
+    paths(0, 0);
     switch(rnd(12)){
     case 0: act_open(); break;
     case 1: act_write(); break;
@@ -1179,6 +1250,7 @@ childwork(void)
   exit((int)rnext());
 }
 
+// fork a child that runs childwork(); keep at most MAXKIDS of them.
 static void
 act_fork(void)
 {
@@ -1280,6 +1352,7 @@ batch(int worker, uint seed, uint deadline)
   memset(toolong, 'T', sizeof(toolong));
 
   for(int i = 0; i < BATCH && uptime() < deadline; i++){
+    paths(0, 0);
     switch(rnd(40)){
     case 0: case 1: case 2: act_open(); break;
     case 3: case 4: act_close(); break;

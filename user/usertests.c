@@ -2243,9 +2243,21 @@ run_test(struct test *t)
     printf("test %s: FAILED (cannot create %s)\n", t->name, REASON_FILE);
     return 0;
   }
+  // The watchdog is forked first, so that its pages are already taken
+  // when the test starts: tests that compare freemem() before and after
+  // must not see another process's memory come and go.
+  int dog = fork();
+  if(dog == 0){
+    sleep(TEST_TIMEOUT);
+    exit(0);
+  }
   int pid = fork();
   if(pid < 0){
     close(fd);
+    if(dog > 0){
+      kill(dog);
+      wait(0);
+    }
     printf("test %s: FAILED (fork failed)\n", t->name);
     return 0;
   }
@@ -2256,11 +2268,6 @@ run_test(struct test *t)
   }
   close(fd);
 
-  int dog = fork();
-  if(dog == 0){
-    sleep(TEST_TIMEOUT);
-    exit(0);
-  }
   int status = 0, timedout = 0;
   int w = wait(&status);
   if(w == dog){
