@@ -16,6 +16,7 @@
   write, read   MB/s writing (reading) a 200 KiB file, 4 KiB at a time
   tick          guest clock ticks per host second (100 if it keeps time)
   usertests     seconds for `usertests -q` (when the image has it)
+  usertests_full  seconds for the full `usertests`
 
 Everything but boot and idle comes from user/bench.c, which marks each
 benchmark with BENCH-START/BENCH-END lines; this script times those on
@@ -25,8 +26,8 @@ with the targets (idle <= 0.05 cores, boot <= 1 s, usertests).
 Benchmarks never fail the build: a figure that cannot be measured is
 reported as such, and the exit status is 0 unless the kernel does not
 even boot.  Environment: CPUS (default 3), BOOTS (3), IDLE_SECONDS (5),
-BENCH_USERTESTS=0 to skip usertests, BENCH_FULL_USERTESTS=1 to time the
-full `usertests` as well.
+BENCH_USERTESTS=0 to skip usertests, BENCH_FULL_USERTESTS=0 to leave out
+the full `usertests`.
 """
 import os
 import shutil
@@ -180,7 +181,7 @@ def main():
 
         if os.environ.get("BENCH_USERTESTS", "1") != "0" and "usertests" in names:
             for args, figure in (("-q", "usertests"), ("", "usertests_full")):
-                if figure == "usertests_full" and os.environ.get("BENCH_FULL_USERTESTS") != "1":
+                if figure == "usertests_full" and os.environ.get("BENCH_FULL_USERTESTS", "1") == "0":
                     continue
                 t0 = time.time()
                 out = g.run(("usertests " + args).strip(), timeout=1800)
