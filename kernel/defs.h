@@ -138,6 +138,9 @@ int             strlen(const char*);
 int             strncmp(const char*, const char*, uint);
 char*           strncpy(char*, const char*, int);
 
+// sysfile.c
+struct inode*   create(char*, short, short, short);
+
 // syscall.c
 void            argint(int, int*);
 void            argaddr(int, uint64 *);

@@ -49,9 +49,8 @@ extern long ktest_pages_kept;
     } \
   } while(0)
 
-// File helpers for tests (ktest_fs.c); both run inside a transaction.
-struct inode;
-struct inode *kt_create(char *path, short type);   // returns it locked
+// Removes path's directory entry (ktest_fs.c); in a transaction.  Files
+// are made with sysfile.c's create().
 int kt_unlink(char *path);
 
 #endif

@@ -55,7 +55,7 @@ static int
 write_image(char *path)
 {
   begin_op();
-  struct inode *ip = kt_create(path, T_FILE);
+  struct inode *ip = create(path, T_FILE, 0, 0);
   int n = -1;
   if(ip){
     n = writei(ip, 0, (uint64)&image, 0, sizeof(image));

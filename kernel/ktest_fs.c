@@ -94,45 +94,6 @@ disk_type(uint inum)
   return type;
 }
 
-// Make a file or directory at path the way sys_open/sys_mkdir do, with
-// xv6's link counts.  Returns it locked, or 0.  In a transaction.
-// Shared with other ktest files (ktest.h).
-struct inode *
-kt_create(char *path, short type)
-{
-  char name[DIRSIZ];
-  struct inode *dp, *ip;
-
-  if((dp = nameiparent(path, name)) == 0)
-    return 0;
-  ilock(dp);
-  if((ip = ialloc(dp->dev, type)) == 0){
-    iunlockput(dp);
-    return 0;
-  }
-  ilock(ip);
-  ip->nlink = 1;
-  iupdate(ip);
-  if(type == T_DIR &&
-     (dirlink(ip, ".", ip->inum) < 0 || dirlink(ip, "..", dp->inum) < 0))
-    goto fail;
-  if(dirlink(dp, name, ip->inum) < 0)
-    goto fail;
-  if(type == T_DIR){
-    dp->nlink++;
-    iupdate(dp);
-  }
-  iunlockput(dp);
-  return ip;
-
-fail:
-  ip->nlink = 0;
-  iupdate(ip);
-  iunlockput(ip);
-  iunlockput(dp);
-  return 0;
-}
-
 // Remove the entry path the way sys_unlink does (without its checks).
 // Returns 0, or -1 if there is no such entry.  In a transaction.
 // Shared with other ktest files (ktest.h).
@@ -175,7 +136,7 @@ kt_one_block_file(char *path, int seed, uint *blockno)
 
   fill(pattern, 0, BSIZE, seed);
   begin_op();
-  ip = kt_create(path, T_FILE);
+  ip = create(path, T_FILE, 0, 0);
   if(ip){
     n = writei(ip, 0, (uint64)pattern, 0, BSIZE);
     *blockno = ip->addrs[0];
@@ -315,7 +276,7 @@ KTEST(inode_create_write_read_unlink)
 
   fill(pattern, 0, 1500, 7);
   begin_op();
-  struct inode *ip = kt_create("/kt_file", T_FILE);
+  struct inode *ip = create("/kt_file", T_FILE, 0, 0);
   if(ip){
     inum = ip->inum;
     wrote = writei(ip, 0, (uint64)pattern, 0, 1500);
@@ -387,12 +348,12 @@ KTEST(directory_link_and_path_lookup)
   iunlock(root);
 
   begin_op();
-  d = kt_create("/kt_dir", T_DIR);
+  d = create("/kt_dir", T_DIR, 0, 0);
   if(d)
     iunlock(d);
   end_op();
   begin_op();
-  f = kt_create("/kt_dir/file", T_FILE);
+  f = create("/kt_dir/file", T_FILE, 0, 0);
   if(f)
     iunlock(f);
   end_op();
@@ -500,7 +461,7 @@ KTEST(file_grows_into_indirect_block)
   int short_write = 0, bad = 0, short_read = 0;
 
   begin_op();
-  struct inode *ip = kt_create("/kt_big", T_FILE);
+  struct inode *ip = create("/kt_big", T_FILE, 0, 0);
   if(ip)
     iunlock(ip);
   end_op();

@@ -260,8 +260,8 @@ fail:
 //
 // Link counts follow xv6: a new inode starts with nlink 1 (its name in
 // the parent); a new directory's "." is not counted, its ".." adds one
-// to the parent's nlink.
-static struct inode *
+// to the parent's nlink.  (The in-kernel tests use it too.)
+struct inode *
 create(char *path, short type, short major, short minor)
 {
   char name[DIRSIZ];

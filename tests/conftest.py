@@ -56,12 +56,31 @@ class Machine:
         self.log.append(self.child.before)
         return self.child.before
 
-    def run(self, command, timeout=60):
+    def run(self, command, timeout=60, what=None):
         """Type a command line, wait for the next prompt, return what it
-        printed (without the echoed command line), lines joined by \\n."""
+        printed (without the echoed command line), lines joined by \\n.
+
+        A kernel panic, QEMU exiting or a timeout fails the calling test
+        with an AssertionError that quotes the end of the console output;
+        `what` (say, the test's seed) goes at the front of that message."""
         self.child.sendline(command)
-        out = self.expect_prompt(timeout)
-        lines = out.replace("\r", "").split("\n")
+        i = self.child.expect_exact([PROMPT, "panic: ", pexpect.EOF, pexpect.TIMEOUT],
+                                    timeout=timeout)
+        out = self.child.before.replace("\r", "")
+        if i == 1:
+            # Let the rest of the panic message (hart, process, backtrace)
+            # arrive, to quote it.
+            try:
+                self.child.expect(pexpect.TIMEOUT, timeout=1)
+            except pexpect.EOF:
+                pass
+            out += "panic: " + self.child.before.replace("\r", "")
+        self.log.append(out)
+        if i != 0:
+            problem = ["", "kernel panic", "QEMU exited", "timeout"][i]
+            raise AssertionError("%s%s while running %r:\n%s" % (
+                what + ": " if what else "", problem, command, out[-4000:]))
+        lines = out.split("\n")
         # The console echoes what we typed as the first line.
         if lines and lines[0].strip() == command.strip():
             lines = lines[1:]

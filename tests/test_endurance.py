@@ -7,38 +7,16 @@ even when every single test passes.  ENDURANCE_RUNS sets the count.
 import os
 import re
 
-import pexpect
 import pytest
 
-from conftest import PROMPT, Machine, run_fsck
+from conftest import Machine, run_fsck
 
 RUNS = int(os.environ.get("ENDURANCE_RUNS", "3"))
 TIMEOUT = int(os.environ.get("ENDURANCE_TIMEOUT", "900"))   # seconds per run
 
 
-def console(m, cmd, timeout, what):
-    """Run cmd on m's console and return its output.  A panic, QEMU
-    exiting or a timeout fails the test, quoting the console."""
-    m.child.sendline(cmd)
-    i = m.child.expect_exact([PROMPT, "panic", pexpect.EOF, pexpect.TIMEOUT],
-                             timeout=timeout)
-    out = m.child.before.replace("\r", "")
-    if i == 1:
-        try:
-            m.child.expect(pexpect.TIMEOUT, timeout=1)
-        except pexpect.EOF:
-            pass
-        out += "panic" + m.child.before.replace("\r", "")
-    assert i == 0, "%s: %s during %r:\n%s" % (
-        what, ["", "kernel panic", "QEMU exited", "timeout"][i], cmd, out[-4000:])
-    lines = out.split("\n")
-    if lines and lines[0].strip() == cmd.strip():
-        lines = lines[1:]
-    return "\n".join(lines).strip("\n")
-
-
 def free_pages(m, what):
-    out = console(m, "free", 30, what)
+    out = m.run("free", 30, what)
     found = re.search(r"free pages: (\d+)", out)
     assert found, "%s: `free` printed no count: %r" % (what, out)
     return int(found.group(1))
@@ -49,14 +27,14 @@ def test_usertests_repeatedly_without_leaking_pages(image_copy):
     m = Machine(image_copy, timeout=TIMEOUT)
     try:
         m.boot()
-        names = console(m, "ls", 30, "ls").split()
+        names = m.run("ls", 30, "ls").split()
         if "usertests" not in names:
             pytest.skip("no usertests program in the image")
         before = free_pages(m, "before the first run")
         counts = []
         for run in range(1, RUNS + 1):
             what = "usertests -q, run %d of %d" % (run, RUNS)
-            out = console(m, "usertests -q", TIMEOUT, what)
+            out = m.run("usertests -q", TIMEOUT, what)
             last = [l for l in out.splitlines() if l.strip()][-1:]
             assert last == ["ALL TESTS PASSED"], "%s did not pass:\n%s" % (
                 what, "\n".join(l for l in out.splitlines() if "FAIL" in l) or out[-3000:])

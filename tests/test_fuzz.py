@@ -14,35 +14,12 @@ fixed reproductions.
 import os
 import random
 
-import pexpect
 import pytest
 
-from conftest import PROMPT, Machine, run_fsck
+from conftest import Machine, run_fsck
 
 SEED = int(os.environ.get("SEED") or random.SystemRandom().randrange(10**9))
 FUZZ_SECONDS = int(os.environ.get("FUZZ_SECONDS", "25"))
-
-
-def console(m, cmd, timeout, what):
-    """Run cmd on m's console and return its output (without the echoed
-    command).  A panic, QEMU exiting or a timeout fails the test, quoting
-    the end of the console output."""
-    m.child.sendline(cmd)
-    i = m.child.expect_exact([PROMPT, "panic", pexpect.EOF, pexpect.TIMEOUT],
-                             timeout=timeout)
-    out = m.child.before.replace("\r", "")
-    if i == 1:
-        try:
-            m.child.expect(pexpect.TIMEOUT, timeout=1)
-        except pexpect.EOF:
-            pass
-        out += "panic" + m.child.before.replace("\r", "")
-    assert i == 0, "%s: %s during %r:\n%s" % (
-        what, ["", "kernel panic", "QEMU exited", "timeout"][i], cmd, out[-4000:])
-    lines = out.split("\n")
-    if lines and lines[0].strip() == cmd.strip():
-        lines = lines[1:]
-    return "\n".join(lines).strip("\n")
 
 
 def halt_and_fsck(m, image, what):
@@ -58,13 +35,13 @@ def test_fuzz_no_panic_no_leak_clean_fs(image_copy):
     m = Machine(image_copy, timeout=FUZZ_SECONDS + 180)
     try:
         m.boot()
-        out = console(m, "fuzz %d %d 4" % (FUZZ_SECONDS, SEED), FUZZ_SECONDS + 180, what)
+        out = m.run("fuzz %d %d 4" % (FUZZ_SECONDS, SEED), FUZZ_SECONDS + 180, what)
         summary = [l for l in out.splitlines() if l.startswith("fuzz:")]
         print("\n".join(summary))
         assert "fuzz: FAIL" not in out, "%s: a check failed:\n%s" % (
             what, "\n".join(l for l in out.splitlines() if "FAIL" in l))
         assert "fuzz: OK" in summary, "%s: no 'fuzz: OK':\n%s" % (what, "\n".join(summary) or out[-3000:])
-        assert console(m, "echo alive", 30, what) == "alive", \
+        assert m.run("echo alive", 30, what) == "alive", \
             "%s: the shell does not answer after the fuzzer" % what
         halt_and_fsck(m, image_copy, what)
     finally:
@@ -74,10 +51,10 @@ def test_fuzz_no_panic_no_leak_clean_fs(image_copy):
 def test_kill_of_init_does_not_panic(machine):
     """kill(1) from an ordinary program must not bring the machine down
     (init exiting is a panic)."""
-    out = console(machine, "kill 1", 10, "kill 1")
-    assert console(machine, "echo alive", 10, "after kill 1") == "alive", \
+    out = machine.run("kill 1", 10, "kill 1")
+    assert machine.run("echo alive", 10, "after kill 1") == "alive", \
         "the shell does not answer after `kill 1`: %r" % out
-    assert console(machine, "echo still", 10, "after kill 1") == "still"
+    assert machine.run("echo still", 10, "after kill 1") == "still"
 
 
 def test_nothing_created_in_a_removed_directory(machine, image_copy):
@@ -85,10 +62,10 @@ def test_nothing_created_in_a_removed_directory(machine, image_copy):
     be lost (allocated but unreachable) when the directory goes."""
     what = "create in a removed cwd"
     for cmd in ["mkdir gone", "cd gone", "rm ../gone"]:
-        console(machine, cmd, 10, what)
-    console(machine, "echo lost > f", 10, what)
-    console(machine, "mkdir sub", 10, what)
-    console(machine, "cd /", 10, what)
+        machine.run(cmd, 10, what)
+    machine.run("echo lost > f", 10, what)
+    machine.run("mkdir sub", 10, what)
+    machine.run("cd /", 10, what)
     halt_and_fsck(machine, image_copy, what)
 
 
@@ -97,9 +74,9 @@ def test_dotdot_of_a_removed_directory_does_not_panic(machine, image_copy):
     fail, not follow the stale '..' to a freed inode."""
     what = "cd .. out of removed directories"
     for cmd in ["mkdir pa", "mkdir pa/pb", "cd pa/pb", "rm ../pb", "rm ../../pa"]:
-        console(machine, cmd, 10, what)
-    console(machine, "cd ..", 10, what)
-    console(machine, "ls ..", 10, what)
-    console(machine, "cd /", 10, what)
-    assert console(machine, "echo alive", 10, what) == "alive"
+        machine.run(cmd, 10, what)
+    machine.run("cd ..", 10, what)
+    machine.run("ls ..", 10, what)
+    machine.run("cd /", 10, what)
+    assert machine.run("echo alive", 10, what) == "alive"
     halt_and_fsck(machine, image_copy, what)

@@ -32,7 +32,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import FS_IMG, PROMPT, ROOT, Machine, run_fsck
+from conftest import FS_IMG, ROOT, Machine, run_fsck
 from fsimage import BSIZE, Image
 
 ROUNDS = int(os.environ.get("POWERCUT_ROUNDS", "6"))
@@ -80,27 +80,6 @@ def replay_log(path):
     img.write_block(sb["logstart"], bytes(BSIZE))
     img.save()
     return n
-
-
-def console_until_prompt(m, cmd, timeout, what):
-    """Run cmd on m's console; return its output.  A panic, a dead QEMU
-    or a timeout fails the test with the console output."""
-    m.child.sendline(cmd)
-    i = m.child.expect_exact([PROMPT, "panic", pexpect.EOF, pexpect.TIMEOUT],
-                             timeout=timeout)
-    out = m.child.before.replace("\r", "")
-    if i == 1:
-        try:
-            m.child.expect(pexpect.TIMEOUT, timeout=1)
-        except pexpect.EOF:
-            pass
-        out += "panic" + m.child.before.replace("\r", "")
-    assert i == 0, "%s: %s while running %r (seed %d):\n%s" % (
-        what, ["", "kernel panic", "QEMU exited", "timeout"][i], cmd, SEED, out[-3000:])
-    lines = out.split("\n")
-    if lines and lines[0].strip() == cmd.strip():
-        lines = lines[1:]
-    return "\n".join(lines).strip("\n")
 
 
 def power_cut(m):
@@ -157,20 +136,20 @@ def one_round(tmp_path, rnd, number):
                         % (tag, m.child.before))
         boot_log = m.output()
         assert "panic" not in boot_log, "%s: panic at boot:\n%s" % (tag, boot_log)
-        out = console_until_prompt(m, "echo after the cut > pc_after", 30, tag)
-        out = console_until_prompt(m, "cat pc_after", 30, tag)
+        out = m.run("echo after the cut > pc_after", 30, "%s (seed %d)" % (tag, SEED))
+        out = m.run("cat pc_after", 30, "%s (seed %d)" % (tag, SEED))
         assert out == "after the cut", \
             "%s: a file written after the reboot reads back as %r" % (tag, out)
         with open(os.path.join(ROOT, "user", "README"), "rb") as f:
             readme = f.read()
-        out = console_until_prompt(m, "wc README", 30, tag)
+        out = m.run("wc README", 30, "%s (seed %d)" % (tag, SEED))
         assert out.split()[-2:] == [str(len(readme)), "README"], \
             "%s: README changed size or cannot be read: %r" % (tag, out)
-        out = console_until_prompt(m, "ls", 30, tag)
+        out = m.run("ls", 30, "%s (seed %d)" % (tag, SEED))
         names = [l.split()[0] for l in out.splitlines() if l.split()]
         for name in ("README", "pc_after", "sh", "ls"):
             assert name in names, "%s: ls after the reboot lacks %s:\n%s" % (tag, name, out)
-        out = console_until_prompt(m, "stressfs", 120, tag)
+        out = m.run("stressfs", 120, "%s (seed %d)" % (tag, SEED))
         assert "stressfs ok" in out, "%s: stressfs after the reboot: %s" % (tag, out)
         assert m.halt() == 0, "%s: QEMU did not exit 0 on halt" % tag
     finally:

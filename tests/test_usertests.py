@@ -51,7 +51,8 @@ def suite(tmp_path_factory):
         result["listing"] = m.run("usertests -l", timeout=60)
         result["output"] = m.run("usertests", timeout=SUITE_TIMEOUT)
         m.halt()
-    except pexpect.ExceptionPexpect as e:
+    except (pexpect.ExceptionPexpect, AssertionError) as e:
+        # A hang, a panic or a dead machine (Machine.run raises for those).
         result["error"] = "%s: %s" % (type(e).__name__, str(e).splitlines()[0])
         # Keep whatever the suite printed before it hung or the machine died.
         result["output"] += m.child.before or ""
