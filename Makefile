@@ -70,7 +70,7 @@ $K/kernel-ktest: $(KTEST_OBJS) $K/kernel.ld $K/ksyms-empty.o
 
 $K/ktest.obj/%.o: $K/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DKERNEL_TESTS -c -o $@ $<
+	$(CC) $(CFLAGS) -DKERNEL_TESTS -fno-toplevel-reorder -c -o $@ $<
 $K/ktest.obj/%.o: $K/%.S
 	@mkdir -p $(@D)
 	$(CC) $(ASFLAGS) -DKERNEL_TESTS -c -o $@ $<
