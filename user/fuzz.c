@@ -656,17 +656,25 @@ act_pipe(void)
   fdk[pfd[1]] = K_PWRITE;
 }
 
-// mkdir of a scratch path (or a bad one).
+// A call taking one path (mkdir, unlink) on a scratch path or a bad one;
+// with a bad path it must fail, with `complaint` if it does not.
 static void
-act_mkdir(void)
+one_path_call(int sysno, const char *complaint)
 {
   int mf, sp;
   const char *path = path_mut(&mf, &sp);
   paths(path, 0);
-  long r = rawcall(SYS_mkdir, (long)path, 0, 0);
+  long r = rawcall(sysno, (long)path, 0, 0);
   calls++;
   if(mf || sp)
-    expect(r == -1, "mkdir of a bad path or an existing directory did not fail", r);
+    expect(r == -1, complaint, r);
+}
+
+// mkdir of a scratch path (or a bad one).
+static void
+act_mkdir(void)
+{
+  one_path_call(SYS_mkdir, "mkdir of a bad path or an existing directory did not fail");
 }
 
 // mknod of a scratch path with odd major and minor numbers.
@@ -690,13 +698,7 @@ act_mknod(void)
 static void
 act_unlink(void)
 {
-  int mf, sp;
-  const char *path = path_mut(&mf, &sp);
-  paths(path, 0);
-  long r = rawcall(SYS_unlink, (long)path, 0, 0);
-  calls++;
-  if(mf || sp)
-    expect(r == -1, "unlink of a bad path, '.', '..' or '/' did not fail", r);
+  one_path_call(SYS_unlink, "unlink of a bad path, '.', '..' or '/' did not fail");
 }
 
 // link two scratch paths (or bad ones).

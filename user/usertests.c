@@ -73,6 +73,17 @@ fail_end(void)
 static char buf[16384];    // scratch buffers: the stack is too small
 static char buf2[8192];
 
+// Wait for n children; fail the test unless every one exited 0.  `who`
+// names them in the failure message ("a writer", "a stage", ...).
+static void
+wait_all_ok(int n, char *who)
+{
+  for(int k = 0; k < n; k++){
+    int status;
+    CHECK(wait(&status) > 0 && status == 0, "%s failed (status %d)", who, status);
+  }
+}
+
 // The byte expected at position i of a test stream: changes with i in a
 // way that exposes lost, repeated and reordered bytes.
 static uchar
@@ -682,10 +693,7 @@ mem_sbrk_concurrent(void)
     }
     exit(0);
   }
-  for(int k = 0; k < nkids; k++){
-    int status;
-    CHECK(wait(&status) > 0 && status == 0, "a process failed (status %d)", status);
-  }
+  wait_all_ok(nkids, "a process");
   CHECK(freemem() == f0, "free pages %d after the processes exited, %d before", freemem(), f0);
 }
 
@@ -1141,10 +1149,7 @@ proc_exec_concurrent(void)
       exit(0);
     }
   }
-  for(int k = 0; k < nkids; k++){
-    int status;
-    CHECK(wait(&status) > 0 && status == 0, "an exec process failed (status %d)", status);
-  }
+  wait_all_ok(nkids, "an exec process");
   CHECK(freemem() == f0, "free pages %d after concurrent execs, %d before", freemem(), f0);
 }
 
@@ -1512,10 +1517,7 @@ file_concurrent(void)
       exit(0);
     }
   }
-  for(int k = 0; k < nproc; k++){
-    int status;
-    CHECK(wait(&status) > 0 && status == 0, "a writer failed (status %d)", status);
-  }
+  wait_all_ok(nproc, "a writer");
   CHECK(fsize(fd) == nproc * nrec * reclen, "shared file is %d bytes, not %d", fsize(fd),
         nproc * nrec * reclen);
   close(fd);
@@ -1807,10 +1809,7 @@ pipe_chain(void)
   CHECK(got == total, "the chain delivered %d bytes, not %d", got, total);
   for(int i = 0; i < total; i++)
     CHECK((uchar)buf2[i] == (uchar)(pattern(i) + nstages), "byte %d is wrong", i);
-  for(int s = 0; s < nstages + 1; s++){
-    int status;
-    CHECK(wait(&status) > 0 && status == 0, "a stage failed (status %d)", status);
-  }
+  wait_all_ok(nstages + 1, "a stage");
   close(prev);
 }
 
