@@ -140,6 +140,7 @@ char*           strncpy(char*, const char*, int);
 
 // sysfile.c
 struct inode*   create(char*, short, short, short);
+int             unlinkpath(char*);
 
 // syscall.c
 void            argint(int, int*);

@@ -49,8 +49,4 @@ extern long ktest_pages_kept;
     } \
   } while(0)
 
-// Removes path's directory entry (ktest_fs.c); in a transaction.  Files
-// are made with sysfile.c's create().
-int kt_unlink(char *path);
-
 #endif

@@ -69,7 +69,7 @@ static void
 remove_file(char *path)
 {
   begin_op();
-  kt_unlink(path);
+  unlinkpath(path);
   end_op();
 }
 

@@ -94,38 +94,6 @@ disk_type(uint inum)
   return type;
 }
 
-// Remove the entry path the way sys_unlink does (without its checks).
-// Returns 0, or -1 if there is no such entry.  In a transaction.
-// Shared with other ktest files (ktest.h).
-int
-kt_unlink(char *path)
-{
-  char name[DIRSIZ];
-  struct inode *dp, *ip;
-  struct dirent de;
-  uint off;
-
-  if((dp = nameiparent(path, name)) == 0)
-    return -1;
-  ilock(dp);
-  if((ip = dirlookup(dp, name, &off)) == 0){
-    iunlockput(dp);
-    return -1;
-  }
-  ilock(ip);
-  memset(&de, 0, sizeof(de));
-  writei(dp, 0, (uint64)&de, off, sizeof(de));
-  if(ip->type == T_DIR){
-    dp->nlink--;
-    iupdate(dp);
-  }
-  iunlockput(dp);
-  ip->nlink--;
-  iupdate(ip);
-  iunlockput(ip);
-  return 0;
-}
-
 // Create path as a file holding one block of pattern seed; return it
 // referenced and unlocked (0 on failure) and its block in *blockno.
 static struct inode *
@@ -145,7 +113,7 @@ kt_one_block_file(char *path, int seed, uint *blockno)
   end_op();
   if(ip && (n != BSIZE || *blockno == 0)){
     begin_op();
-    kt_unlink(path);
+    unlinkpath(path);
     iput(ip);
     end_op();
     return 0;
@@ -158,7 +126,7 @@ static void
 kt_remove(char *path, struct inode *ip)
 {
   begin_op();
-  kt_unlink(path);
+  unlinkpath(path);
   iput(ip);
   end_op();
 }
@@ -305,7 +273,7 @@ KTEST(inode_create_write_read_unlink)
   int bad = mismatches(readback, 0, 1500, 7);
 
   begin_op();
-  int unlinked = kt_unlink("/kt_file");
+  int unlinked = unlinkpath("/kt_file");
   iput(ip);
   struct inode *gone = namei("/kt_file");
   if(gone)
@@ -410,14 +378,14 @@ KTEST(directory_link_and_path_lookup)
   end_op();
 
   begin_op();
-  kt_unlink("/kt_dir/alias");
+  unlinkpath("/kt_dir/alias");
   end_op();
   begin_op();
-  kt_unlink("/kt_dir/file");
+  unlinkpath("/kt_dir/file");
   iput(f);
   end_op();
   begin_op();
-  kt_unlink("/kt_dir");
+  unlinkpath("/kt_dir");
   iput(d);
   end_op();
 
@@ -511,7 +479,7 @@ KTEST(file_grows_into_indirect_block)
   int nfree_after_trunc = count_free_blocks();
 
   begin_op();
-  kt_unlink("/kt_big");
+  unlinkpath("/kt_big");
   iput(ip);
   end_op();
 

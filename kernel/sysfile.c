@@ -197,25 +197,20 @@ dir_is_empty(struct inode *dp)
   return 1;
 }
 
-// unlink(path): remove the directory entry path; the file goes when its
-// last link and last open descriptor are gone.  Refuses "." and ".." and
-// directories that are not empty.  0 or -1.
-uint64
-sys_unlink(void)
+// Remove the directory entry path; the file goes when its last link and
+// last open descriptor are gone.  Refuses "." and ".." and directories
+// that are not empty.  0 or -1.  The caller is in a transaction.  (The
+// in-kernel tests use it too.)
+int
+unlinkpath(char *path)
 {
-  char path[MAXPATH], name[DIRSIZ];
+  char name[DIRSIZ];
   struct inode *dp, *ip;
   struct dirent de;
   uint off;
 
-  if(argstr(0, path, MAXPATH) < 0)
+  if((dp = nameiparent(path, name)) == 0)
     return -1;
-
-  begin_op();
-  if((dp = nameiparent(path, name)) == 0){
-    end_op();
-    return -1;
-  }
   ilock(dp);
 
   if(namecmp(name, ".") == 0 || namecmp(name, "..") == 0)
@@ -225,7 +220,7 @@ sys_unlink(void)
   // Parent before child: the order every path walk locks in.
   ilock(ip);
   if(ip->nlink < 1)
-    panic("sys_unlink: a named inode has no links");
+    panic("unlinkpath: a named inode has no links");
   if(ip->type == T_DIR && !dir_is_empty(ip)){
     iunlockput(ip);
     goto fail;
@@ -233,7 +228,7 @@ sys_unlink(void)
 
   memset(&de, 0, sizeof(de));
   if(writei(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
-    panic("sys_unlink: cannot clear the directory entry");
+    panic("unlinkpath: cannot clear the directory entry");
   if(ip->type == T_DIR){
     // The child's ".." no longer refers to dp.
     dp->nlink--;
@@ -244,13 +239,25 @@ sys_unlink(void)
   ip->nlink--;
   iupdate(ip);
   iunlockput(ip);
-  end_op();
   return 0;
 
 fail:
   iunlockput(dp);
-  end_op();
   return -1;
+}
+
+// unlink(path): see unlinkpath.  0 or -1.
+uint64
+sys_unlink(void)
+{
+  char path[MAXPATH];
+
+  if(argstr(0, path, MAXPATH) < 0)
+    return -1;
+  begin_op();
+  int r = unlinkpath(path);
+  end_op();
+  return r;
 }
 
 // Make a new inode of type named path (its parent must exist) and return
