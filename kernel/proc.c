@@ -1,5 +1,40 @@
-// Processes: the table, creation (fork, the first process), the
-// scheduler, sleep and wakeup, exit, wait and kill, and growproc.
+// Processes: the process table and the life cycle of each process in
+// it, the per-hart scheduler, sleep and wakeup, and growproc.
+//
+// The life cycle.  Every slot of proc[] is in one of six states, and
+// moves between them only through set_state(), which panics on a move
+// this table does not list:
+//
+//   UNUSED   -> USED       allocproc: a free slot is claimed
+//   USED     -> RUNNABLE   userinit, fork: the new process is complete
+//   USED     -> UNUSED     freeproc: building it failed half way
+//   RUNNABLE -> RUNNING    scheduler: a hart switches to it
+//   RUNNING  -> RUNNABLE   yield: it gives its hart up for a while
+//   RUNNING  -> SLEEPING   sleep: it waits for a wakeup on a channel
+//   SLEEPING -> RUNNABLE   wakeup, or kill
+//   RUNNING  -> ZOMBIE     exit: only its exit status is left
+//   ZOMBIE   -> UNUSED     wait: its parent collects the status (reap)
+//
+// The lock order.  A hart takes these locks only in this order:
+//
+//   wait_lock  ->  p->lock  ->  kmem, ftable, itable (leaves)
+//
+// - p->lock guards p->state, p->chan, p->killed, p->xstate and p->pid.
+//   A hart holds at most one p->lock at a time.  It is held across
+//   every swtch: the scheduler takes it before switching to p, and p
+//   takes it before switching back (see sched()).
+// - wait_lock guards every p->parent.  exit() holds it from handing
+//   its children to init until it is a ZOMBIE, and wait() holds it
+//   while it looks for a zombie child, so a parent never misses a
+//   child's exit.
+// - A process is built (allocproc, fork) and freed (freeproc, reap)
+//   under its p->lock, which takes the allocator's, ftable's and
+//   itable's locks for its memory, files and directory.  Those three
+//   come last: nothing holding one of them takes a p->lock or waits
+//   for a process.
+// - The lock of any other subsystem (a pipe's, tickslock, ...) may be
+//   held when a p->lock is taken: sleep() is called holding the lock of
+//   the condition it waits for, and wakeup() usually is too.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
@@ -11,7 +46,11 @@
 struct cpu cpus[NCPU];
 struct proc proc[NPROC];
 
-static struct proc *initproc;
+static struct proc *initproc;     // the first process; adopts orphans
+static struct spinlock wait_lock; // see the lock order above
+static int nextpid = 1;           // handed out by allocpid()
+
+extern char trampoline[];  // trampoline.S
 
 // How long an idle hart other than hart 0 sleeps in wfi before looking
 // for work again, in `time` units (10 MHz): 100 ms.  A process made
@@ -19,43 +58,54 @@ static struct proc *initproc;
 // tick at the latest.
 #define IDLE_TIMER_INTERVAL 1000000
 
-static int nextpid = 1;
-static struct spinlock pid_lock;
-
-// Taken before any p->lock when a parent/child link is read or changed,
-// so that a parent's wait() cannot miss a child's exit() wakeup.
-static struct spinlock wait_lock;
-
-extern char trampoline[];  // trampoline.S
-
 static void freeproc(struct proc *p);
 static void forkret(void);
 
-// Map a kernel stack for every slot of the process table, each with an
-// unmapped guard page below it (see KSTACK in memlayout.h).
-void
-proc_mapstacks(pagetable_t kpgtbl)
+// ---- States ---------------------------------------------------------
+
+// For each state, the set of states it may move to (one bit per
+// state), as the life cycle above lists them.
+static const uint8 next_states[] = {
+  [UNUSED]   = 1 << USED,
+  [USED]     = (1 << RUNNABLE) | (1 << UNUSED),
+  [RUNNABLE] = 1 << RUNNING,
+  [RUNNING]  = (1 << RUNNABLE) | (1 << SLEEPING) | (1 << ZOMBIE),
+  [SLEEPING] = 1 << RUNNABLE,
+  [ZOMBIE]   = 1 << UNUSED,
+};
+
+// A state's name, six characters wide, as procdump and set_state
+// print it.
+static const char *
+state_name(enum procstate s)
 {
-  for(struct proc *p = proc; p < &proc[NPROC]; p++){
-    char *pa = kalloc();
-    if(pa == 0)
-      panic("proc_mapstacks: out of memory");
-    uint64 va = KSTACK((int)(p - proc));
-    kvmmap(kpgtbl, va, (uint64)pa, PGSIZE, PTE_R | PTE_W);
+  switch(s){
+  case UNUSED:   return "unused";
+  case USED:     return "used  ";
+  case SLEEPING: return "sleep ";
+  case RUNNABLE: return "runble";
+  case RUNNING:  return "run   ";
+  case ZOMBIE:   return "zombie";
   }
+  return "???";
 }
 
-void
-procinit(void)
+// Move p to state `to`.  The caller holds p->lock.  A move the life
+// cycle does not allow is a kernel bug: panic where it happens, not
+// later when a process runs twice or never runs again.
+static void
+set_state(struct proc *p, enum procstate to)
 {
-  initlock(&pid_lock, "nextpid");
-  initlock(&wait_lock, "wait_lock");
-  for(struct proc *p = proc; p < &proc[NPROC]; p++){
-    initlock(&p->lock, "proc");
-    p->state = UNUSED;
-    p->kstack = KSTACK((int)(p - proc));
+  if(!holding(&p->lock))
+    panic("set_state: p->lock not held");
+  if((next_states[p->state] & (1 << to)) == 0){
+    printf("pid %d: %s -> %s\n", p->pid, state_name(p->state), state_name(to));
+    panic("set_state: a move the life cycle does not allow");
   }
+  p->state = to;
 }
+
+// ---- Harts ----------------------------------------------------------
 
 // This hart's id.  Interrupts must be off, so the process cannot move
 // to another hart between reading tp and using the answer.
@@ -82,79 +132,76 @@ myproc(void)
   return p;
 }
 
+// ---- The table ------------------------------------------------------
+
+// Map a kernel stack for every slot of the process table, each with an
+// unmapped guard page below it (see KSTACK in memlayout.h).
+void
+proc_mapstacks(pagetable_t kpgtbl)
+{
+  for(struct proc *p = proc; p < &proc[NPROC]; p++){
+    char *pa = kalloc();
+    if(pa == 0)
+      panic("proc_mapstacks: out of memory");
+    uint64 va = KSTACK((int)(p - proc));
+    kvmmap(kpgtbl, va, (uint64)pa, PGSIZE, PTE_R | PTE_W);
+  }
+}
+
+// Every slot starts UNUSED, with its kernel stack's address.
+void
+procinit(void)
+{
+  initlock(&wait_lock, "wait_lock");
+  for(struct proc *p = proc; p < &proc[NPROC]; p++){
+    initlock(&p->lock, "proc");
+    p->state = UNUSED;
+    p->kstack = KSTACK((int)(p - proc));
+  }
+}
+
+// A pid never handed out before.  An atomic add, so no lock.
 static int
 allocpid(void)
 {
-  acquire(&pid_lock);
-  int pid = nextpid++;
-  release(&pid_lock);
-  return pid;
+  return __atomic_fetch_add(&nextpid, 1, __ATOMIC_RELAXED);
 }
 
-// Find an UNUSED slot and prepare it to run in the kernel: a pid, a
-// trapframe page, an empty user page table, and a context that starts
-// at forkret on its own kernel stack.  Returns it with p->lock held, or
-// 0 if the table is full or memory ran out (nothing leaked).
+// Claim an UNUSED slot: it becomes USED and gets a pid.  Returns it
+// with p->lock held, or 0 if every slot is taken.
 static struct proc *
-allocproc(void)
+claim_slot(void)
 {
-  struct proc *p;
-
-  for(p = proc; p < &proc[NPROC]; p++){
+  for(struct proc *p = proc; p < &proc[NPROC]; p++){
     acquire(&p->lock);
-    if(p->state == UNUSED)
-      goto found;
+    if(p->state == UNUSED){
+      set_state(p, USED);
+      p->pid = allocpid();
+      return p;
+    }
     release(&p->lock);
   }
   return 0;
-
-found:
-  p->pid = allocpid();
-  p->state = USED;
-
-  if((p->trapframe = (struct trapframe *)kalloc()) == 0){
-    freeproc(p);
-    release(&p->lock);
-    return 0;
-  }
-  p->pagetable = proc_pagetable(p);
-  if(p->pagetable == 0){
-    freeproc(p);
-    release(&p->lock);
-    return 0;
-  }
-
-  memset(&p->context, 0, sizeof(p->context));
-  p->context.ra = (uint64)forkret;
-  p->context.sp = p->kstack + PGSIZE;
-  return p;
 }
 
-// Release everything a process slot holds and mark it UNUSED.
-// p->lock must be held.
-static void
-freeproc(struct proc *p)
+// ---- Birth ----------------------------------------------------------
+
+// proc_freepagetable(pagetable, sz): free a user page table and the user
+// memory [0, sz) it maps.  The top two pages, the trapframe and the
+// trampoline above it, are only unmapped: they are not the page
+// table's to free.
+void
+proc_freepagetable(pagetable_t pagetable, uint64 sz)
 {
-  if(p->trapframe)
-    kfree((void *)p->trapframe);
-  p->trapframe = 0;
-  if(p->pagetable)
-    proc_freepagetable(p->pagetable, p->sz);
-  p->pagetable = 0;
-  p->sz = 0;
-  p->heapbase = 0;
-  p->pid = 0;
-  p->parent = 0;
-  p->name[0] = 0;
-  p->chan = 0;
-  p->killed = 0;
-  p->xstate = 0;
-  p->state = UNUSED;
+  uvmunmap(pagetable, TRAPFRAME, 2, 0);
+  uvmfree(pagetable, sz);
 }
 
-// A new user page table holding only the trampoline and the process's
-// trapframe page (neither accessible from user mode).  0 if out of
-// memory, with nothing leaked.
+// proc_pagetable(p): a new user page table holding only the two pages
+// at the top of every address space, neither of them user-accessible:
+// the trampoline (R-X, shared by all) and p's own trapframe page (R-W),
+// which must already be allocated.  Returns 0 if out of memory, with
+// nothing leaked.
 pagetable_t
 proc_pagetable(struct proc *p)
 {
@@ -162,57 +209,92 @@ proc_pagetable(struct proc *p)
   if(pagetable == 0)
     return 0;
 
-  if(mappages(pagetable, TRAMPOLINE, PGSIZE, (uint64)trampoline, PTE_R | PTE_X) < 0){
-    uvmfree(pagetable, 0);
-    return 0;
-  }
-  if(mappages(pagetable, TRAPFRAME, PGSIZE, (uint64)p->trapframe, PTE_R | PTE_W) < 0){
-    uvmunmap(pagetable, TRAMPOLINE, 1, 0);
-    uvmfree(pagetable, 0);
+  if(mappages(pagetable, TRAMPOLINE, PGSIZE, (uint64)trampoline, PTE_R | PTE_X) != 0 ||
+     mappages(pagetable, TRAPFRAME, PGSIZE, (uint64)p->trapframe, PTE_R | PTE_W) != 0){
+    // uvmunmap skips what is not mapped, so this undoes either failure.
+    proc_freepagetable(pagetable, 0);
     return 0;
   }
   return pagetable;
 }
 
-// Free a user page table and the user memory [0, sz) it maps.  The
-// trampoline and trapframe pages are not the page table's to free.
-void
-proc_freepagetable(pagetable_t pagetable, uint64 sz)
+// allocproc: a new process that can run in the kernel but has no user
+// memory yet: a pid, a trapframe page, a page table holding only the
+// trampoline and the trapframe, and a context that starts at forkret
+// on the process's own kernel stack.  Returns it USED with p->lock
+// held, or 0 if the table is full or memory ran out (nothing leaked).
+static struct proc *
+allocproc(void)
 {
-  uvmunmap(pagetable, TRAMPOLINE, 1, 0);
-  uvmunmap(pagetable, TRAPFRAME, 1, 0);
-  uvmfree(pagetable, sz);
+  struct proc *p = claim_slot();
+  if(p == 0)
+    return 0;
+
+  p->trapframe = (struct trapframe *)kalloc();
+  p->pagetable = p->trapframe ? proc_pagetable(p) : 0;
+  if(p->pagetable == 0){
+    freeproc(p);   // gives the trapframe back, if there is one
+    release(&p->lock);
+    return 0;
+  }
+
+  // The first swtch() to p "returns" into forkret, on top of p's stack.
+  p->context = (struct context){
+    .ra = (uint64)forkret,
+    .sp = p->kstack + PGSIZE,
+  };
+  return p;
+}
+
+// freeproc: give back what slot p holds (user memory, page table,
+// trapframe), clear every field but lock, kstack and context, and make
+// it UNUSED.  p is USED or ZOMBIE, and its open files and directory are
+// already gone; p->lock is held.
+static void
+freeproc(struct proc *p)
+{
+  if(p->pagetable)
+    proc_freepagetable(p->pagetable, p->sz);
+  if(p->trapframe)
+    kfree((void *)p->trapframe);
+  p->pagetable = 0;
+  p->trapframe = 0;
+  p->sz = p->heapbase = 0;
+  p->name[0] = '\0';
+  p->parent = 0;
+  p->chan = 0;
+  p->pid = p->killed = p->xstate = 0;
+  set_state(p, UNUSED);
 }
 
 // The first process's program (user/initcode.S, assembled by the
 // Makefile): exec("/init", ...), and exit if that fails.
 #include "kernel/initcode.h"
+_Static_assert(sizeof(initcode) <= PGSIZE, "initcode must fit in one page");
 
-// Create the first process: one page at address 0 holding initcode.
+// userinit: create the first process.  Its memory is one page at
+// address 0, R-X, holding initcode; its current directory is set by
+// forkret, once the file system can be read.  Panics if it cannot be
+// built: without it there is nothing to run.
 void
 userinit(void)
 {
   struct proc *p = allocproc();
   if(p == 0)
-    panic("userinit: cannot allocate the first process");
-  initproc = p;
+    panic("userinit: no memory for the first process");
 
-  char *mem = kalloc();
-  if(mem == 0 || sizeof(initcode) > PGSIZE)
-    panic("userinit: cannot load initcode");
-  memset(mem, 0, PGSIZE);
-  memmove(mem, initcode, sizeof(initcode));
-  if(mappages(p->pagetable, 0, PGSIZE, (uint64)mem, PTE_R | PTE_X | PTE_U) != 0)
-    panic("userinit: cannot map initcode");
-  p->sz = PGSIZE;
-  p->heapbase = PGSIZE;
+  if(uvmalloc(p->pagetable, 0, PGSIZE, PTE_X) == 0)
+    panic("userinit: no memory for initcode");
+  memmove((void *)walkaddr(p->pagetable, 0), initcode, sizeof(initcode));
+  p->sz = p->heapbase = PGSIZE;
 
-  p->trapframe->epc = 0;       // start of initcode
-  p->trapframe->sp = PGSIZE;   // initcode uses no stack
-
+  memset(p->trapframe, 0, sizeof(*p->trapframe));
+  p->trapframe->epc = 0;       // initcode starts at address 0
+  p->trapframe->sp = PGSIZE;   // and uses no stack
   safestrcpy(p->name, "initcode", sizeof(p->name));
-  p->cwd = 0;                  // set by forkret once the fs is up
-  p->state = RUNNABLE;
+
+  initproc = p;
+  set_state(p, RUNNABLE);
   release(&p->lock);
 }
 
@@ -248,155 +330,225 @@ growproc(int n)
   return 0;
 }
 
-// Create a child process, a copy of the caller: memory (the pages that
-// exist; lazy holes stay holes), registers, open files, directory.
-// Returns the child's pid to the parent, 0 in the child (through its
-// trapframe), or -1 with nothing leaked.
+// Give child its own references to parent's open files and current
+// directory.
+static void
+share_files(struct proc *parent, struct proc *child)
+{
+  for(int fd = 0; fd < NOFILE; fd++)
+    child->ofile[fd] = parent->ofile[fd] ? filedup(parent->ofile[fd]) : 0;
+  child->cwd = parent->cwd ? idup(parent->cwd) : 0;
+}
+
+// fork: create a child process, a copy of the caller: its memory (the
+// pages that exist; lazy holes stay holes), registers, open files and
+// current directory.  Returns the child's pid to the parent and 0 to
+// the child (through its trapframe), or -1 with nothing leaked.
 int
 fork(void)
 {
-  struct proc *p = myproc();
-  struct proc *np = allocproc();
-  if(np == 0)
+  struct proc *parent = myproc();
+  struct proc *child = allocproc();
+  if(child == 0)
     return -1;
 
-  if(uvmcopy(p->pagetable, np->pagetable, p->sz) < 0){
-    freeproc(np);
-    release(&np->lock);
+  // The memory first: it is the only step that can fail.
+  if(uvmcopy(parent->pagetable, child->pagetable, parent->sz) < 0){
+    freeproc(child);
+    release(&child->lock);
     return -1;
   }
-  np->sz = p->sz;
-  np->heapbase = p->heapbase;
+  child->sz = parent->sz;
+  child->heapbase = parent->heapbase;
+  *child->trapframe = *parent->trapframe;
+  child->trapframe->a0 = 0;   // what fork() returns in the child
+  share_files(parent, child);
+  safestrcpy(child->name, parent->name, sizeof(child->name));
+  int pid = child->pid;
 
-  *(np->trapframe) = *(p->trapframe);
-  np->trapframe->a0 = 0;   // fork returns 0 in the child
-
-  for(int i = 0; i < NOFILE; i++){
-    if(p->ofile[i])
-      np->ofile[i] = filedup(p->ofile[i]);
-  }
-  np->cwd = p->cwd ? idup(p->cwd) : 0;
-
-  safestrcpy(np->name, p->name, sizeof(p->name));
-  int pid = np->pid;
-  release(&np->lock);
-
+  // wait_lock comes before p->lock: let go of the child to link it to
+  // its parent, then take it again to let it run.
+  release(&child->lock);
   acquire(&wait_lock);
-  np->parent = p;
+  child->parent = parent;
+  acquire(&child->lock);
+  set_state(child, RUNNABLE);
+  release(&child->lock);
   release(&wait_lock);
-
-  acquire(&np->lock);
-  np->state = RUNNABLE;
-  release(&np->lock);
-
   return pid;
 }
 
-// Give p's children to init.  wait_lock must be held.
+// ---- Death ----------------------------------------------------------
+
+// Close p's open files and let go of its current directory.
 static void
-reparent(struct proc *p)
+drop_files(struct proc *p)
 {
-  for(struct proc *pp = proc; pp < &proc[NPROC]; pp++){
-    if(pp->parent == p){
-      pp->parent = initproc;
-      wakeup(initproc);
-    }
+  for(int fd = 0; fd < NOFILE; fd++){
+    struct file *f = p->ofile[fd];
+    p->ofile[fd] = 0;
+    if(f)
+      fileclose(f);
+  }
+
+  struct inode *cwd = p->cwd;
+  p->cwd = 0;
+  if(cwd){
+    begin_op();   // the last reference to a removed directory frees it
+    iput(cwd);
+    end_op();
   }
 }
 
-// End the current process with the given status.  It stays a ZOMBIE
-// until its parent's wait() collects the status.  Does not return.
+// Give every child of p to init, and wake init if there was one: it may
+// already be a zombie.  wait_lock is held.
+static void
+give_children_to_init(struct proc *p)
+{
+  int gave = 0;
+  for(struct proc *c = proc; c < &proc[NPROC]; c++){
+    if(c->parent == p){
+      c->parent = initproc;
+      gave = 1;
+    }
+  }
+  if(gave)
+    wakeup(initproc);
+}
+
+// exit(status): end the calling process.  Its files close now; its
+// children go to init; it stays a ZOMBIE holding status until its
+// parent's wait() collects it.  Never returns.  Panics if init exits.
 void
 exit(int status)
 {
   struct proc *p = myproc();
-
   if(p == initproc)
     panic("exit: init exited");
 
-  for(int fd = 0; fd < NOFILE; fd++){
-    if(p->ofile[fd]){
-      fileclose(p->ofile[fd]);
-      p->ofile[fd] = 0;
-    }
-  }
-
-  if(p->cwd){
-    begin_op();
-    iput(p->cwd);
-    end_op();
-    p->cwd = 0;
-  }
+  drop_files(p);
 
   acquire(&wait_lock);
-  reparent(p);
-  wakeup(p->parent);
-
+  give_children_to_init(p);
+  wakeup(p->parent);   // it may be asleep in wait()
   acquire(&p->lock);
   p->xstate = status;
-  p->state = ZOMBIE;
+  set_state(p, ZOMBIE);
   release(&wait_lock);
 
+  // The parent frees this stack once the scheduler lets go of p->lock.
   sched();
   panic("exit: a zombie ran again");
 }
 
-// Wait for a child to exit; store its status at user address addr
-// (unless addr is 0) and return its pid.  Returns -1 if the caller has
-// no children, is killed, or addr cannot be written (the child then
-// stays a zombie for a later wait).
+// Look through parent's children.  Returns how many it has, and sets
+// *zombie to one that has exited, locked, or to 0.  wait_lock is held.
+static int
+find_children(struct proc *parent, struct proc **zombie)
+{
+  int count = 0;
+  *zombie = 0;
+  for(struct proc *c = proc; c < &proc[NPROC]; c++){
+    if(c->parent != parent)
+      continue;
+    count++;
+    // Taking the lock also waits for a child still switching away
+    // from its last swtch() in exit().
+    acquire(&c->lock);
+    if(c->state == ZOMBIE){
+      *zombie = c;
+      return count;
+    }
+    release(&c->lock);
+  }
+  return count;
+}
+
+// Collect zombie child c: copy its exit status to user address addr
+// (unless addr is 0), free its slot, and return its pid.  If the status
+// cannot be written, return -1 and leave c a zombie for a later wait.
+// c->lock is held, and released here.
+static int
+reap(struct proc *c, uint64 addr)
+{
+  int pid = c->pid;
+  if(addr != 0 &&
+     copyout(myproc()->pagetable, addr, (char *)&c->xstate, sizeof(c->xstate)) < 0)
+    pid = -1;
+  else
+    freeproc(c);
+  release(&c->lock);
+  return pid;
+}
+
+// wait(addr): wait for a child to exit, store its exit status at user
+// address addr (unless addr is 0) and return its pid.  Returns -1 if
+// the caller has no children, is killed while waiting, or addr cannot
+// be written (the child then stays a zombie for a later wait).
 int
 wait(uint64 addr)
 {
   struct proc *p = myproc();
+  int result;
 
   acquire(&wait_lock);
   for(;;){
-    int havekids = 0;
-    for(struct proc *pp = proc; pp < &proc[NPROC]; pp++){
-      if(pp->parent != p)
-        continue;
-      acquire(&pp->lock);
-      havekids = 1;
-      if(pp->state == ZOMBIE){
-        int pid = pp->pid;
-        if(addr != 0 && copyout(p->pagetable, addr, (char *)&pp->xstate,
-                                sizeof(pp->xstate)) < 0){
-          release(&pp->lock);
-          release(&wait_lock);
-          return -1;
-        }
-        freeproc(pp);
-        release(&pp->lock);
-        release(&wait_lock);
-        return pid;
-      }
-      release(&pp->lock);
+    struct proc *zombie;
+    int nchildren = find_children(p, &zombie);
+    if(zombie){
+      result = reap(zombie, addr);
+      break;
     }
-
-    if(!havekids || killed(p)){
-      release(&wait_lock);
-      return -1;
+    if(nchildren == 0 || killed(p)){
+      result = -1;
+      break;
     }
-    sleep(p, &wait_lock);  // woken by a child's exit
+    sleep(p, &wait_lock);   // a child's exit() wakes us
   }
+  release(&wait_lock);
+  return result;
 }
 
-// Each hart's scheduler, entered from main() and never left.  Picks a
-// RUNNABLE process, swtch()es to it, and gets control back when the
-// process calls sched().  When nothing is runnable the hart waits in
-// `wfi` for an interrupt instead of spinning, so an idle machine costs
-// the host almost nothing.
+// ---- Scheduling -----------------------------------------------------
+
+// Run p on this hart (c) until it gives the hart back.  p is RUNNABLE
+// and p->lock is held, as it is again on return.
+static void
+run(struct cpu *c, struct proc *p)
+{
+  set_state(p, RUNNING);
+  c->proc = p;
+  swtch(&c->context, &p->context);
+  c->proc = 0;
+}
+
+// Nothing is runnable: wait in `wfi` for an interrupt instead of
+// spinning, since each wake-up of an idle hart costs the host real CPU
+// time.  Hart 0 keeps its 10 ms tick (it counts time and wakes
+// sleepers); the others only need to look again now and then, so they
+// ask for a later timer.  Interrupts are off: one that is pending still
+// ends the wfi at once.
+static void
+idle(void)
+{
+  if(cpuid() != 0)
+    w_stimecmp(r_time() + IDLE_TIMER_INTERVAL);
+  asm volatile("wfi");
+}
+
+// scheduler: each hart's loop, entered from main() and never left.  It
+// runs every RUNNABLE process in table order, one after the other, and
+// idles when a whole pass found none.
 void
 scheduler(void)
 {
   struct cpu *c = mycpu();
-
   c->proc = 0;
+
   for(;;){
-    // Let devices interrupt, then scan with interrupts off so that a
-    // wakeup arriving during the scan is not lost before the wfi below
-    // (a pending interrupt makes wfi return at once).
+    // Let pending device interrupts in, then scan with interrupts off,
+    // so that a wakeup arriving during the scan leaves an interrupt
+    // pending for idle()'s wfi instead of being lost.
     intr_on();
     intr_off();
 
@@ -404,48 +556,14 @@ scheduler(void)
     for(struct proc *p = proc; p < &proc[NPROC]; p++){
       acquire(&p->lock);
       if(p->state == RUNNABLE){
-        p->state = RUNNING;
-        c->proc = p;
-        swtch(&c->context, &p->context);
-        // The process has given the hart back, its lock held.
-        c->proc = 0;
+        run(c, p);
         ran = 1;
       }
       release(&p->lock);
     }
-    if(!ran){
-      // Nothing to do.  Hart 0 keeps the 10 ms tick (it counts time and
-      // wakes sleepers); the others only need to look again now and
-      // then, so they ask for a later timer and wait in wfi: each
-      // wake-up of an idle hart costs the host real CPU time.
-      if(cpuid() != 0)
-        w_stimecmp(r_time() + IDLE_TIMER_INTERVAL);
-      asm volatile("wfi");
-    }
+    if(!ran)
+      idle();
   }
-}
-
-// Switch from the current process to this hart's scheduler.  The
-// caller holds p->lock (and no other lock) and has already changed
-// p->state.  intena belongs to the kernel thread, not the hart, so it
-// is saved and restored around the switch.
-void
-sched(void)
-{
-  struct proc *p = myproc();
-
-  if(!holding(&p->lock))
-    panic("sched: p->lock not held");
-  if(mycpu()->noff != 1)
-    panic("sched: other locks held");
-  if(p->state == RUNNING)
-    panic("sched: process still RUNNING");
-  if(intr_get())
-    panic("sched: interrupts on");
-
-  int intena = mycpu()->intena;
-  swtch(&p->context, &mycpu()->context);
-  mycpu()->intena = intena;
 }
 
 // Give up the hart for one scheduling round.
@@ -454,94 +572,103 @@ yield(void)
 {
   struct proc *p = myproc();
   acquire(&p->lock);
-  p->state = RUNNABLE;
+  set_state(p, RUNNABLE);
   sched();
   release(&p->lock);
 }
 
-// Where a new process starts, via the context allocproc gave it: still
-// holding p->lock from the scheduler.  The very first process also
-// mounts the root file system here, since that needs a process context
-// to sleep in.
-static void
-forkret(void)
-{
-  static int first = 1;
-
-  release(&myproc()->lock);
-
-  if(first){
-    first = 0;
-    fsinit(ROOTDEV);
-    myproc()->cwd = namei("/");
-    __sync_synchronize();
-#ifdef KERNEL_TESTS
-    ktest_run();
-#endif
-  }
-
-  usertrapret();
-}
-
-// Sleep on chan, atomically releasing lk; take lk again on waking.
+// sched: give this hart back to its scheduler.  The caller has moved
+// the current process out of RUNNING and holds its p->lock and no other
+// lock.  Returns when a scheduler runs the process again, perhaps on
+// another hart.
 void
-sleep(void *chan, struct spinlock *lk)
+sched(void)
 {
   struct proc *p = myproc();
 
-  // Holding p->lock before letting go of lk means a wakeup(chan), which
-  // needs p->lock, cannot slip in between.
-  acquire(&p->lock);
-  release(lk);
+  if(!holding(&p->lock) || mycpu()->noff != 1)
+    panic("sched: must hold p->lock and no other lock");
+  if(p->state == RUNNING || intr_get())
+    panic("sched: process still RUNNING, or interrupts on");
 
-  p->chan = chan;
-  p->state = SLEEPING;
-  sched();
-  p->chan = 0;
-
-  release(&p->lock);
-  acquire(lk);
+  // Whether interrupts were on belongs to this kernel thread, not to
+  // the hart: carry it across to whichever hart resumes us.
+  int intena = mycpu()->intena;
+  swtch(&p->context, &mycpu()->context);
+  mycpu()->intena = intena;
 }
 
-// Make every process sleeping on chan runnable.  The caller must not
-// hold any p->lock.
+// The first process mounts the root file system, which reads the disk
+// and so needs a process that can sleep, and makes it its directory.
+// In the `make ktest` kernel the in-kernel tests then run, and never
+// return.
+static void
+mount_root(struct proc *p)
+{
+  fsinit(ROOTDEV);
+  p->cwd = namei("/");
+#ifdef KERNEL_TESTS
+  ktest_run();
+#endif
+}
+
+// Where every process starts: its first swtch() lands here (see
+// allocproc), still holding the p->lock the scheduler took.  From here
+// it goes to user mode through its trapframe.
+static void
+forkret(void)
+{
+  struct proc *p = myproc();
+  release(&p->lock);
+  if(p == initproc)
+    mount_root(p);
+  usertrapret();
+}
+
+// ---- Sleep and wakeup -----------------------------------------------
+
+// wakeup(chan): make every process sleeping on chan RUNNABLE.  The
+// caller holds no p->lock.
 void
 wakeup(void *chan)
 {
   struct proc *me = myproc();
   for(struct proc *p = proc; p < &proc[NPROC]; p++){
     if(p == me)
-      continue;
+      continue;   // running, so not asleep
     acquire(&p->lock);
     if(p->state == SLEEPING && p->chan == chan)
-      p->state = RUNNABLE;
+      set_state(p, RUNNABLE);
     release(&p->lock);
   }
 }
 
-// Ask process pid to die: it exits the next time it is about to return
-// to user mode (a sleeping process is woken so that it gets there).
-// Returns 0, or -1 if there is no such process or it is init, which
-// must never exit (every orphan is handed to it).
-int
-kill(int pid)
+// sleep(chan, lk): wait for a wakeup(chan).  lk is the lock guarding
+// the condition the caller waits for: it is let go while asleep and
+// held again on return.  A wakeup only means "look again" (kill wakes
+// sleepers too), so the caller checks its condition in a loop.
+void
+sleep(void *chan, struct spinlock *lk)
 {
-  for(struct proc *p = proc; p < &proc[NPROC]; p++){
-    if(p == initproc)
-      continue;
-    acquire(&p->lock);
-    if(p->pid == pid && p->state != UNUSED){
-      p->killed = 1;
-      if(p->state == SLEEPING)
-        p->state = RUNNABLE;
-      release(&p->lock);
-      return 0;
-    }
-    release(&p->lock);
-  }
-  return -1;
+  struct proc *p = myproc();
+
+  // wakeup(chan) needs p->lock: taking it before letting go of lk
+  // leaves no moment at which a wakeup could come and go unseen.
+  acquire(&p->lock);
+  p->chan = chan;
+  release(lk);
+  set_state(p, SLEEPING);
+  sched();
+  p->chan = 0;
+  release(&p->lock);
+
+  acquire(lk);
 }
 
+// ---- Kill -----------------------------------------------------------
+
+// Mark p to die, as kill() does, without waking it: for a process that
+// is running, such as one the trap handler found misbehaving.
 void
 setkilled(struct proc *p)
 {
@@ -550,58 +677,88 @@ setkilled(struct proc *p)
   release(&p->lock);
 }
 
+// The slot of the live (not UNUSED) process pid, with its lock held;
+// or 0 if there is none.
+static struct proc *
+lock_pid(int pid)
+{
+  for(struct proc *p = proc; p < &proc[NPROC]; p++){
+    acquire(&p->lock);
+    if(p->state != UNUSED && p->pid == pid)
+      return p;
+    release(&p->lock);
+  }
+  return 0;
+}
+
+// kill(pid): ask process pid to die.  It exits the next time it is
+// about to return to user mode; if asleep, it is woken to get there.
+// Returns 0, or -1 if there is no such process or it is init, which
+// must never exit (every orphan is handed to it).
+int
+kill(int pid)
+{
+  struct proc *p = lock_pid(pid);
+  if(p == 0)
+    return -1;
+
+  int allowed = (p != initproc);
+  if(allowed){
+    p->killed = 1;
+    if(p->state == SLEEPING)
+      set_state(p, RUNNABLE);
+  }
+  release(&p->lock);
+  return allowed ? 0 : -1;
+}
+
+// Has p been asked to die?
 int
 killed(struct proc *p)
 {
   acquire(&p->lock);
-  int k = p->killed;
+  int yes = p->killed;
   release(&p->lock);
-  return k;
+  return yes;
 }
 
-// Copy to a user address (user_dst set) or a kernel address.
-// Returns 0 or -1.
+// ---- Helpers for devices and the console ----------------------------
+
+// Copy len bytes from kernel address src to dst, which is a user
+// address of the current process if user_dst is set, else a kernel
+// address.  Returns 0, or -1 if the user address is bad.
 int
 either_copyout(int user_dst, uint64 dst, void *src, uint64 len)
 {
-  if(user_dst)
-    return copyout(myproc()->pagetable, dst, src, len);
-  memmove((char *)dst, src, len);
-  return 0;
+  if(!user_dst){
+    memmove((void *)dst, src, len);
+    return 0;
+  }
+  return copyout(myproc()->pagetable, dst, src, len);
 }
 
-// Copy from a user address (user_src set) or a kernel address.
-// Returns 0 or -1.
+// Copy len bytes to kernel address dst from src, which is a user
+// address of the current process if user_src is set, else a kernel
+// address.  Returns 0, or -1 if the user address is bad.
 int
 either_copyin(void *dst, int user_src, uint64 src, uint64 len)
 {
-  if(user_src)
-    return copyin(myproc()->pagetable, dst, src, len);
-  memmove(dst, (char *)src, len);
-  return 0;
+  if(!user_src){
+    memmove(dst, (void *)src, len);
+    return 0;
+  }
+  return copyin(myproc()->pagetable, dst, src, len);
 }
 
-// Ctrl-P: list the processes on the console.  Takes no locks, so that
-// it works even when the machine is stuck.
+// Ctrl-P: list the processes on the console, one line each: pid, state,
+// name and size.  Takes no locks, so that it works even when the
+// machine is stuck; a line may be out of date by the time it prints.
 void
 procdump(void)
 {
-  static char *states[] = {
-    [UNUSED]   "unused",
-    [USED]     "used",
-    [SLEEPING] "sleep ",
-    [RUNNABLE] "runble",
-    [RUNNING]  "run   ",
-    [ZOMBIE]   "zombie"
-  };
-
   printf("\n");
   for(struct proc *p = proc; p < &proc[NPROC]; p++){
-    if(p->state == UNUSED)
-      continue;
-    char *state = "???";
-    if(p->state >= 0 && p->state < NELEM(states) && states[p->state])
-      state = states[p->state];
-    printf("%d %s %s sz=%lu\n", p->pid, state, p->name, p->sz);
+    if(p->state != UNUSED)
+      printf("%d %s %s sz=%lu\n", p->pid, state_name(p->state), p->name, p->sz);
   }
 }
