@@ -88,7 +88,7 @@ const char*     ksym_lookup(uint64, uint64*);
 
 // proc.c
 int             cpuid(void);
-void            exit(int);
+void            exit(int) __attribute__((noreturn));
 int             fork(void);
 int             growproc(int);
 void            proc_mapstacks(pagetable_t);

@@ -1,4 +1,6 @@
-// System calls about processes, memory and time.
+// System calls about processes, memory and time.  Each takes its
+// arguments from the caller's trapframe and hands the work to proc.c
+// (processes, growproc) or waits on the clock (trap.c's ticks).
 #include "kernel/types.h"
 #include "kernel/riscv.h"
 #include "kernel/defs.h"
@@ -11,34 +13,67 @@
 #define SBRK_EAGER 1   // allocate the pages now
 #define SBRK_LAZY  2   // only move the break; pages come on first touch
 
-uint64
-sys_exit(void)
+// Argument n of the current system call, as an int.
+static int
+int_arg(int n)
 {
-  int status;
-  argint(0, &status);
-  exit(status);
-  return 0;  // not reached
+  int value;
+  argint(n, &value);
+  return value;
 }
 
-uint64
-sys_getpid(void)
+// Argument n of the current system call, as a user address.  Not
+// checked here: copyin and copyout refuse a bad one.
+static uint64
+addr_arg(int n)
 {
-  return myproc()->pid;
+  uint64 value;
+  argaddr(n, &value);
+  return value;
 }
 
+// ---- Processes ------------------------------------------------------
+
+// fork(): the child's pid in the parent, 0 in the child, or -1.
 uint64
 sys_fork(void)
 {
   return fork();
 }
 
+// exit(status): end the caller; its parent's wait() gets status.
+// Does not return.
+uint64
+sys_exit(void)
+{
+  exit(int_arg(0));
+}
+
+// wait(status): the pid of a child that has exited, its exit status
+// stored at user address status unless that is 0; or -1.
 uint64
 sys_wait(void)
 {
-  uint64 addr;
-  argaddr(0, &addr);
-  return wait(addr);
+  return wait(addr_arg(0));
 }
+
+// kill(pid): 0, or -1 if pid is not positive, names no process, or
+// names init.
+uint64
+sys_kill(void)
+{
+  int pid = int_arg(0);
+  return pid > 0 ? kill(pid) : -1;
+}
+
+// getpid(): the caller's pid.
+uint64
+sys_getpid(void)
+{
+  return myproc()->pid;
+}
+
+// ---- Memory ---------------------------------------------------------
 
 // sys_sbrk(n, how): move the program break by n bytes; the heart of the
 // memory path.  Returns the old break, or -1 (SBRK_ERROR) with nothing
@@ -77,48 +112,49 @@ sys_sbrk(void)
   return oldbreak;
 }
 
+// ---- Time -----------------------------------------------------------
+
+// Wait until n clock ticks have passed, unless the process is killed
+// first.  Returns 0, or -1 if it was killed.
+static int
+sleep_ticks(uint n)
+{
+  struct proc *p = myproc();
+  int result = 0;
+
+  acquire(&tickslock);
+  uint start = ticks;
+  while(ticks - start < n){
+    if(killed(p)){
+      result = -1;
+      break;
+    }
+    sleep(&ticks, &tickslock);   // trap.c wakes &ticks every tick
+  }
+  release(&tickslock);
+  return result;
+}
+
 // sleep(n) / pause(n): wait n clock ticks (10 ms each).  A negative n
 // counts as 0.  Returns 0, or -1 if the process is killed meanwhile.
 uint64
 sys_sleep(void)
 {
-  int n;
-  argint(0, &n);
-  if(n < 0)
-    n = 0;
-
-  acquire(&tickslock);
-  uint start = ticks;
-  while(ticks - start < (uint)n){
-    if(killed(myproc())){
-      release(&tickslock);
-      return -1;
-    }
-    sleep(&ticks, &tickslock);
-  }
-  release(&tickslock);
-  return 0;
+  int n = int_arg(0);
+  return sleep_ticks(n > 0 ? n : 0);
 }
 
-uint64
-sys_kill(void)
-{
-  int pid;
-  argint(0, &pid);
-  if(pid <= 0)
-    return -1;
-  return kill(pid);
-}
-
-// Clock ticks since boot.
+// uptime(): clock ticks since boot.
 uint64
 sys_uptime(void)
 {
   acquire(&tickslock);
-  uint xticks = ticks;
+  uint now = ticks;
   release(&tickslock);
-  return xticks;
+  return now;
 }
+
+// ---- The machine ----------------------------------------------------
 
 // halt(): power the machine off (QEMU exits with status 0).
 uint64
