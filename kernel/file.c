@@ -64,7 +64,7 @@ fileinit(void)
 // copy of it is first left in *last for the caller to finish with.
 // Panics if f was not open.
 static int
-add_ref(struct file *f, int delta, struct file *last)
+adjust_ref(struct file *f, int delta, struct file *last)
 {
   acquire(&ftable.lock);
   if(f->ref < 1)
@@ -83,7 +83,7 @@ add_ref(struct file *f, int delta, struct file *last)
 struct file *
 filedup(struct file *f)
 {
-  add_ref(f, 1, 0);
+  adjust_ref(f, 1, 0);
   return f;
 }
 
@@ -116,7 +116,7 @@ fileclose(struct file *f)
 
   // The slow part (iput may write the disk) runs after the entry is
   // free, without the table lock.
-  if(add_ref(f, -1, &last) == 0)
+  if(adjust_ref(f, -1, &last) == 0)
     release_object(&last);
 }
 
