@@ -20,10 +20,37 @@
 // fill in their entry at boot (console.c sets devsw[CONSOLE]).
 struct devsw devsw[NDEV];
 
+// ---- The file table ----------------------------------------------------
+//
+// An entry is free while its ref is 0.  ftable.lock guards the ref and
+// type of every entry.  The other fields are set by the call that opens
+// the file, before any other reference exists; from then on only off
+// changes, under the inode's lock.
+
 static struct {
-  struct spinlock lock;   // guards ref and type of every entry
-  struct file file[NFILE];
+  struct spinlock lock;
+  struct file entry[NFILE];
 } ftable;
+
+// Return a free file table entry, zeroed (so its type is FD_NONE) but
+// for a ref of 1; or 0 if all NFILE are in use.
+struct file *
+filealloc(void)
+{
+  struct file *f = 0;
+
+  acquire(&ftable.lock);
+  for(int i = 0; i < NFILE && f == 0; i++){
+    if(ftable.entry[i].ref == 0)
+      f = &ftable.entry[i];
+  }
+  if(f != 0){
+    memset(f, 0, sizeof(*f));
+    f->ref = 1;
+  }
+  release(&ftable.lock);
+  return f;
+}
 
 // Set up the file table.  Called once at boot.
 void
@@ -32,33 +59,52 @@ fileinit(void)
   initlock(&ftable.lock, "ftable");
 }
 
-// Return an unused file table entry with ref 1 (type still FD_NONE), or 0
-// if all NFILE are in use.
-struct file *
-filealloc(void)
+// Add delta (1 or -1) to the reference count of f and return the new
+// count.  When it reaches 0 the entry is free again from then on, so a
+// copy of it is first left in *last for the caller to finish with.
+// Panics if f was not open.
+static int
+adjust_ref(struct file *f, int delta, struct file *last)
 {
   acquire(&ftable.lock);
-  for(struct file *f = ftable.file; f < ftable.file + NFILE; f++){
-    if(f->ref == 0){
-      f->ref = 1;
-      release(&ftable.lock);
-      return f;
-    }
+  if(f->ref < 1)
+    panic("file table: reference to a file that is not open");
+  f->ref += delta;
+  int left = f->ref;
+  if(left == 0){
+    *last = *f;
+    f->type = FD_NONE;
   }
   release(&ftable.lock);
-  return 0;
+  return left;
 }
 
 // Add a reference to f and return it.
 struct file *
 filedup(struct file *f)
 {
-  acquire(&ftable.lock);
-  if(f->ref < 1)
-    panic("filedup: file not open");
-  f->ref++;
-  release(&ftable.lock);
+  adjust_ref(f, 1, 0);
   return f;
+}
+
+// Let go of what a closed file held: its end of a pipe, or its inode.
+// f is a copy of the table entry, which may already be in use again.
+static void
+release_object(struct file *f)
+{
+  switch(f->type){
+  case FD_PIPE:
+    pipeclose(f->pipe, f->writable);
+    break;
+  case FD_INODE:
+  case FD_DEVICE:
+    begin_op();         // iput may free the inode on disk
+    iput(f->ip);
+    end_op();
+    break;
+  default:
+    break;
+  }
 }
 
 // Drop a reference to f; with the last one, close the pipe end or release
@@ -66,29 +112,12 @@ filedup(struct file *f)
 void
 fileclose(struct file *f)
 {
-  struct file old;
+  struct file last;
 
-  acquire(&ftable.lock);
-  if(f->ref < 1)
-    panic("fileclose: file not open");
-  if(--f->ref > 0){
-    release(&ftable.lock);
-    return;
-  }
-  // Last reference: take a copy and free the entry before doing the
-  // slow part (iput may write the disk), which needs no table lock.
-  old = *f;
-  f->ref = 0;
-  f->type = FD_NONE;
-  release(&ftable.lock);
-
-  if(old.type == FD_PIPE){
-    pipeclose(old.pipe, old.writable);
-  } else if(old.type == FD_INODE || old.type == FD_DEVICE){
-    begin_op();
-    iput(old.ip);
-    end_op();
-  }
+  // The slow part (iput may write the disk) runs after the entry is
+  // free, without the table lock.
+  if(adjust_ref(f, -1, &last) == 0)
+    release_object(&last);
 }
 
 // Copy the metadata of f's inode to the struct stat at user address addr.
@@ -108,30 +137,82 @@ filestat(struct file *f, uint64 addr)
   return 0;
 }
 
+// ---- Reading and writing -----------------------------------------------
+
+// The driver of device file f, or 0 if its major number has none.
+static struct devsw *
+driver_of(struct file *f)
+{
+  if(f->major < 0 || f->major >= NDEV)
+    return 0;
+  return &devsw[f->major];
+}
+
+// Read (write == 0) or write n bytes between user address addr and f's
+// inode at f's offset, and move the offset past the bytes moved.  Returns
+// what readi or writei returned.  A write must be in a transaction.
+static int
+at_offset(struct file *f, int write, uint64 addr, int n)
+{
+  int r;
+
+  ilock(f->ip);
+  if(write)
+    r = writei(f->ip, 1, addr, f->off, n);
+  else
+    r = readi(f->ip, 1, addr, f->off, n);
+  if(r > 0)
+    f->off += r;
+  iunlock(f->ip);
+  return r;
+}
+
+// The most bytes that one transaction of a file write carries.  Besides
+// its data, a piece may log the inode, the indirect block and two bitmap
+// blocks (new blocks can straddle a bitmap block boundary): 4 blocks.
+// Half of the remaining MAXOPBLOCKS - 4 is 3 blocks of data, which an
+// unaligned piece spreads over 4 blocks at most: 8 in all, within
+// MAXOPBLOCKS.
+#define WRITE_PIECE (((MAXOPBLOCKS - 4) / 2) * BSIZE)
+
+// Write n bytes from user address addr to f's inode at f's offset, one
+// transaction per WRITE_PIECE bytes.  Returns n, or -1 if a piece fell
+// short (the disk filled up or addr went bad); the pieces before it stay
+// written.
+static int
+inode_write(struct file *f, uint64 addr, int n)
+{
+  for(int done = 0; done < n; ){
+    int piece = n - done < WRITE_PIECE ? n - done : WRITE_PIECE;
+    begin_op();
+    int r = at_offset(f, 1, addr + done, piece);
+    end_op();
+    if(r != piece)
+      return -1;
+    done += piece;
+  }
+  return n;
+}
+
 // Read up to n bytes from f into user address addr.  Returns the bytes
 // read (0 at end of file), or -1.
 int
 fileread(struct file *f, uint64 addr, int n)
 {
-  int r;
+  struct devsw *dev;
 
   if(!f->readable || n < 0)
     return -1;
-
   switch(f->type){
   case FD_PIPE:
     return piperead(f->pipe, addr, n);
-  case FD_DEVICE:
-    if(f->major < 0 || f->major >= NDEV || devsw[f->major].read == 0)
-      return -1;
-    return devsw[f->major].read(1, addr, n);
   case FD_INODE:
-    ilock(f->ip);
-    r = readi(f->ip, 1, addr, f->off, n);
-    if(r > 0)
-      f->off += r;
-    iunlock(f->ip);
-    return r;
+    return at_offset(f, 0, addr, n);
+  case FD_DEVICE:
+    dev = driver_of(f);
+    if(dev == 0 || dev->read == 0)
+      return -1;
+    return dev->read(1, addr, n);
   default:
     panic("fileread: file of unknown type");
   }
@@ -142,53 +223,24 @@ fileread(struct file *f, uint64 addr, int n)
 int
 filewrite(struct file *f, uint64 addr, int n)
 {
+  struct devsw *dev;
+
   if(!f->writable || n < 0)
     return -1;
-
   switch(f->type){
   case FD_PIPE:
     return pipewrite(f->pipe, addr, n);
+  case FD_INODE:
+    return inode_write(f, addr, n);
   case FD_DEVICE:
-    if(f->major < 0 || f->major >= NDEV || devsw[f->major].write == 0)
+    dev = driver_of(f);
+    if(dev == 0 || dev->write == 0)
       return -1;
     // A driver stops short when the user buffer goes bad (the console
     // returns the bytes it sent, 0 for a bad address); our callers are
     // promised all n bytes or -1.
-    if(devsw[f->major].write(1, addr, n) != n)
-      return -1;
-    return n;
-  case FD_INODE:
-    break;
+    return dev->write(1, addr, n) == n ? n : -1;
   default:
     panic("filewrite: file of unknown type");
   }
-
-  // An inode: write in pieces, one transaction each, so that no piece
-  // logs more than MAXOPBLOCKS blocks.  Besides its data blocks, a piece
-  // may log the inode, the indirect block and two bitmap blocks (new
-  // blocks can straddle a bitmap block boundary): 4 blocks.  Half of the
-  // remaining 6 is 3 blocks of data, which an unaligned piece spreads
-  // over 4 blocks at most: 8 in all, within MAXOPBLOCKS.  A failed piece
-  // ends the write.
-  int maxpiece = ((MAXOPBLOCKS - 1 - 1 - 2) / 2) * BSIZE;
-  int done = 0;
-
-  while(done < n){
-    int piece = n - done;
-    if(piece > maxpiece)
-      piece = maxpiece;
-
-    begin_op();
-    ilock(f->ip);
-    int r = writei(f->ip, 1, addr + done, f->off, piece);
-    if(r > 0)
-      f->off += r;
-    iunlock(f->ip);
-    end_op();
-
-    if(r != piece)
-      break;
-    done += r;
-  }
-  return done == n ? n : -1;
 }

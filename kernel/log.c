@@ -7,12 +7,12 @@
 //   ...  bp = bread(...); change bp->data; log_write(bp); brelse(bp); ...
 //   end_op();
 //
-// log_write() does not write anything: it notes the block number and pins
-// the buf in the cache.  When the last outstanding operation calls end_op(),
-// all the blocks noted since the previous commit are committed together
-// ("group commit"):
-//   1. each block is copied into the log area on the disk;
-//   2. the log header is written with their count and home addresses --
+// log_write() writes nothing: it adds the block to the open transaction
+// and pins its buf in the cache.  Operations that overlap in time share
+// one transaction, which is committed when the last of them calls
+// end_op() ("group commit"):
+//   1. each block of the transaction is copied into the log area;
+//   2. the log header is written with their count and home addresses:
 //      this single-block write is the moment the transaction happens;
 //   3. each block is written to its home location;
 //   4. the header is written again with a count of 0.
@@ -23,9 +23,10 @@
 // On-disk layout, from sb.logstart: the header block, then the logged
 // blocks in the order the header lists them.
 //
-// Every operation may write up to MAXOPBLOCKS distinct blocks; begin_op()
-// admits a new operation only while the log has room for that many more
-// from every operation in progress.
+// Admission: an operation may log up to MAXOPBLOCKS distinct blocks, so
+// begin_op() lets a new one in only while the log could hold that many
+// more from every operation in progress.  While a commit runs, no
+// operation may begin.
 
 #include "types.h"
 #include "riscv.h"
@@ -36,25 +37,95 @@
 #include "fs.h"
 #include "buf.h"
 
-// The header block's contents (and its copy in memory).
-struct logheader {
-  int n;                 // blocks in the committed transaction, or 0
-  int block[LOGSIZE];    // home block number of each
-};
-
+// Where the log lives.  Set by initlog, then constant.
 static struct {
-  struct spinlock lock;  // guards outstanding, committing and lh
   int dev;
-  int start;             // block number of the header
-  int capacity;          // most blocks one commit may hold
-  uint fssize;           // blocks in the file system, for sanity checks
-  int outstanding;       // operations between begin_op and end_op
-  int committing;        // commit() is running: no new operations
-  struct logheader lh;   // blocks logged since the last commit
+  uint header;      // block number of the header; the log blocks follow
+  int capacity;     // most blocks one transaction may hold
+  uint fssize;      // blocks in the file system, to vet the header
+} logarea;
+
+// The open transaction and the operations writing it.
+static struct {
+  struct spinlock lock;
+  int active;           // operations between begin_op and end_op
+  int committing;       // end_op is writing the transaction out
+  int nblocks;          // blocks logged so far
+  uint home[LOGSIZE];   // their home block numbers, in log order
 } log;
 
-static void recover(void);
-static void commit(void);
+// ---- The disk side: the header, and copying blocks ---------------------
+
+// The header block as it is on disk: a transaction's block count (0 when
+// there is none to install) and the home block number of each.
+struct logheader {
+  int n;
+  int block[LOGSIZE];
+};
+
+// Read the header into log.home and return its block count.  Panics on a
+// header no kernel could have written.
+static int
+read_header(void)
+{
+  struct buf *bp = bread(logarea.dev, logarea.header);
+  struct logheader *h = (struct logheader *)bp->data;
+  int n = h->n;
+
+  if(n < 0 || n > logarea.capacity)
+    panic("read_header: log header has an impossible count");
+  for(int i = 0; i < n; i++){
+    if(h->block[i] <= 1 || h->block[i] >= logarea.fssize)
+      panic("read_header: log header names a block outside the file system");
+    log.home[i] = h->block[i];
+  }
+  brelse(bp);
+  return n;
+}
+
+// Write a header listing the first n blocks of log.home.  With n > 0 this
+// commits that transaction; with n == 0 it retires it.
+static void
+write_header(int n)
+{
+  struct buf *bp = bread(logarea.dev, logarea.header);
+  struct logheader *h = (struct logheader *)bp->data;
+
+  h->n = n;
+  for(int i = 0; i < n; i++)
+    h->block[i] = log.home[i];
+  bwrite(bp);
+  brelse(bp);
+}
+
+// Copy block `from` to block `to` on the log's device, writing `to` to
+// the disk at once.
+static void
+copy_block(uint from, uint to)
+{
+  struct buf *src = bread(logarea.dev, from);
+  struct buf *dst = bread(logarea.dev, to);
+
+  memmove(dst->data, src->data, BSIZE);
+  bwrite(dst);
+  brelse(src);
+  brelse(dst);
+}
+
+// Finish whatever transaction the disk says was committed.  Running it
+// twice (a crash during recovery) does no harm: it rewrites the same data.
+static void
+recover(void)
+{
+  int n = read_header();
+
+  if(n == 0)
+    return;
+  printf("log: replaying %d blocks of a committed transaction\n", n);
+  for(int i = 0; i < n; i++)
+    copy_block(logarea.header + 1 + i, log.home[i]);
+  write_header(0);
+}
 
 // Set up the log for the file system described by sb on dev and replay a
 // committed transaction left over from before a crash.  Called once from
@@ -66,194 +137,114 @@ initlog(int dev, struct superblock *sb)
     panic("initlog: the log header does not fit in a block");
 
   initlock(&log.lock, "log");
-  log.dev = dev;
-  log.start = sb->logstart;
-  log.fssize = sb->size;
+  logarea.dev = dev;
+  logarea.header = sb->logstart;
+  logarea.fssize = sb->size;
   // The header takes one of the nlog blocks.
-  log.capacity = sb->nlog - 1;
-  if(log.capacity > LOGSIZE)
-    log.capacity = LOGSIZE;
-  if(log.capacity < MAXOPBLOCKS)
+  logarea.capacity = sb->nlog - 1 < LOGSIZE ? sb->nlog - 1 : LOGSIZE;
+  if(logarea.capacity < MAXOPBLOCKS)
     panic("initlog: log area smaller than one operation");
   recover();
 }
 
-// Copy the on-disk header into log.lh.  Panics on a header no kernel
-// could have written.
-static void
-read_head(void)
-{
-  struct buf *b = bread(log.dev, log.start);
-  struct logheader *disk_lh = (struct logheader *)b->data;
+// ---- Transactions ------------------------------------------------------
 
-  if(disk_lh->n < 0 || disk_lh->n > log.capacity)
-    panic("read_head: log header has an impossible count");
-  log.lh.n = disk_lh->n;
-  for(int i = 0; i < log.lh.n; i++){
-    if(disk_lh->block[i] <= 1 || disk_lh->block[i] >= log.fssize)
-      panic("read_head: log header names a block outside the file system");
-    log.lh.block[i] = disk_lh->block[i];
+// Write the open transaction to the disk (steps 1 to 4 at the top of the
+// file).  Called by end_op with log.committing set and no operation
+// active, so nothing else touches log.nblocks or log.home meanwhile.
+static void
+commit(void)
+{
+  int n = log.nblocks;
+
+  if(n == 0)
+    return;
+  for(int i = 0; i < n; i++)
+    copy_block(log.home[i], logarea.header + 1 + i);
+  write_header(n);              // the commit point
+
+  // Install from the cache, where log_write pinned each block.
+  for(int i = 0; i < n; i++){
+    struct buf *bp = bread(logarea.dev, log.home[i]);
+    bwrite(bp);
+    bunpin(bp);
+    brelse(bp);
   }
-  brelse(b);
+  write_header(0);
 }
 
-// Write log.lh to the header block.  With n > 0 this commits the
-// transaction; with n == 0 it retires it.
-static void
-write_head(void)
-{
-  struct buf *b = bread(log.dev, log.start);
-  struct logheader *disk_lh = (struct logheader *)b->data;
-
-  disk_lh->n = log.lh.n;
-  for(int i = 0; i < log.lh.n; i++)
-    disk_lh->block[i] = log.lh.block[i];
-  bwrite(b);
-  brelse(b);
-}
-
-// Copy every block of the transaction from the cache into the log area.
-static void
-copy_to_log(void)
-{
-  for(int i = 0; i < log.lh.n; i++){
-    struct buf *from = bread(log.dev, log.lh.block[i]);
-    struct buf *to = bread(log.dev, log.start + 1 + i);
-    memmove(to->data, from->data, BSIZE);
-    bwrite(to);
-    brelse(from);
-    brelse(to);
-  }
-}
-
-// After the commit point: write each block of the transaction to its home
-// location from the cache, where log_write pinned it, and unpin it.
-static void
-install_from_cache(void)
-{
-  for(int i = 0; i < log.lh.n; i++){
-    struct buf *b = bread(log.dev, log.lh.block[i]);
-    bwrite(b);
-    bunpin(b);
-    brelse(b);
-  }
-}
-
-// At boot: write each block of a committed transaction from the log area
-// to its home location.
-static void
-install_from_log(void)
-{
-  for(int i = 0; i < log.lh.n; i++){
-    struct buf *from = bread(log.dev, log.start + 1 + i);
-    struct buf *to = bread(log.dev, log.lh.block[i]);
-    memmove(to->data, from->data, BSIZE);
-    bwrite(to);
-    brelse(from);
-    brelse(to);
-  }
-}
-
-// Finish whatever transaction the disk says was committed.  Running it
-// twice (a crash during recovery) does no harm: it rewrites the same data.
-static void
-recover(void)
-{
-  read_head();
-  if(log.lh.n > 0)
-    printf("log: replaying %d blocks of a committed transaction\n", log.lh.n);
-  install_from_log();
-  log.lh.n = 0;
-  write_head();
-}
-
-// Start a file-system operation, waiting while a commit runs or while the
-// log could not hold this operation's MAXOPBLOCKS blocks on top of what
-// the operations in progress may still write.
+// Start a file-system operation.  Waits while a commit runs, or while
+// the open transaction could not take MAXOPBLOCKS more blocks from every
+// operation in progress and this one.  (The blocks that operations in
+// progress have logged already are counted twice, which errs on the safe
+// side.)
 void
 begin_op(void)
 {
   acquire(&log.lock);
-  for(;;){
-    if(log.committing){
-      sleep(&log, &log.lock);
-    } else if(log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS > log.capacity){
-      sleep(&log, &log.lock);
-    } else {
-      log.outstanding++;
-      break;
-    }
-  }
+  while(log.committing ||
+        log.nblocks + (log.active + 1) * MAXOPBLOCKS > logarea.capacity)
+    sleep(&log, &log.lock);
+  log.active++;
   release(&log.lock);
 }
 
-// End a file-system operation; the last one to end commits for all.
+// End a file-system operation.  The last operation of a transaction to
+// end commits it, for all of them; the others return at once.
 void
 end_op(void)
 {
-  int do_commit = 0;
-
   acquire(&log.lock);
-  if(log.outstanding < 1)
+  if(log.active < 1)
     panic("end_op: no operation in progress");
   if(log.committing)
     panic("end_op: called during a commit");
-  log.outstanding--;
-  if(log.outstanding == 0){
-    do_commit = 1;
-    log.committing = 1;
-  } else {
-    // This operation's reservation is gone; a waiting begin_op may fit.
-    wakeup(&log);
-  }
-  release(&log.lock);
-
-  if(do_commit){
-    // Sleeps in bwrite: must not hold log.lock.  committing keeps
-    // everyone else out meanwhile.
-    commit();
-    acquire(&log.lock);
-    log.committing = 0;
+  log.active--;
+  if(log.active > 0){
+    // This operation's reservation is freed: a waiting begin_op may fit.
     wakeup(&log);
     release(&log.lock);
-  }
-}
-
-// Commit the blocks logged since the last commit (see the top of file).
-static void
-commit(void)
-{
-  if(log.lh.n == 0)
     return;
-  copy_to_log();
-  write_head();          // the commit point
-  install_from_cache();
-  log.lh.n = 0;
-  write_head();          // retire the transaction
+  }
+  log.committing = 1;
+  release(&log.lock);
+
+  // Without log.lock, since commit sleeps in bwrite; log.committing keeps
+  // every other operation out meanwhile.
+  commit();
+
+  acquire(&log.lock);
+  log.nblocks = 0;
+  log.committing = 0;
+  wakeup(&log);
+  release(&log.lock);
 }
 
-// Record that b, modified by the caller (who holds b->lock), belongs to
-// the current transaction, and keep it in the cache until it is
-// installed.  A block logged twice takes one slot ("absorption").
-// Panics outside begin_op/end_op or when an operation wrote more than it
-// reserved.
+// Is block blockno in the open transaction?  The caller holds log.lock.
+static int
+in_transaction(uint blockno)
+{
+  for(int i = 0; i < log.nblocks; i++){
+    if(log.home[i] == blockno)
+      return 1;
+  }
+  return 0;
+}
+
+// Add b, which the caller has changed and still holds locked, to the open
+// transaction, and pin it in the cache until it is installed.  A block
+// logged again takes no new slot ("absorption").  Panics outside
+// begin_op/end_op, or when operations wrote more than they reserved.
 void
 log_write(struct buf *b)
 {
-  int i;
-
   acquire(&log.lock);
-  if(log.outstanding < 1)
+  if(log.active < 1)
     panic("log_write: outside of a transaction");
-  for(i = 0; i < log.lh.n; i++){
-    if(log.lh.block[i] == b->blockno)
-      break;
-  }
-  if(i == log.lh.n){
-    if(log.lh.n >= log.capacity)
+  if(!in_transaction(b->blockno)){
+    if(log.nblocks >= logarea.capacity)
       panic("log_write: transaction too big for the log");
-    log.lh.block[i] = b->blockno;
-    log.lh.n++;
+    log.home[log.nblocks++] = b->blockno;
     bpin(b);
   }
   release(&log.lock);
