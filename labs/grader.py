@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Our lab grader: boots the kernel, runs a lab's tests, prints a score.
 
-    python3 labs/grader.py LAB [-v] [NAME ...]     (make grade LAB=... GRADEFLAGS=...)
+    python3 labs/grader.py LAB [-v] [-j N] [NAME ...]
+    make grade LAB=... GRADEFLAGS="..."
 
 NAME picks the tests whose function name or title contains it; -v shows
-the console output of each failing test.  Prints one line per test with
+the console output of each failing test; -j N runs N tests at a time
+(each on its own machine; the report keeps the tests' order).  Prints one line per test with
 its points, then `Score: N/M`, and exits 0 only when N = M.
 
 A lab's tests live in labs/LAB/grade.py:
@@ -22,6 +24,7 @@ returns what it printed).  A test passes when its own checks pass and,
 after it, no physical page is lost (the `free` program's count is what
 it was before the test) and the image is clean (mkfs/fsck, after `halt`).
 """
+import concurrent.futures
 import importlib.util
 import os
 import re
@@ -105,8 +108,11 @@ def free_pages(m):
 
 
 def run_one(fn, workdir):
-    """Run one test on a fresh machine.  Returns None if it passed, or a
-    message saying why not, and the console output."""
+    """Run one test on a fresh machine, with its own copy of fs.img in
+    workdir.  Returns (None if it passed, or a message saying why not;
+    the console output; the seconds it took)."""
+    start = time.time()
+    os.makedirs(workdir)
     image = os.path.join(workdir, "fs.img")
     shutil.copyfile(FS_IMG, image)
     m = Machine(image, kernel=KERNEL)
@@ -130,13 +136,14 @@ def run_one(fn, workdir):
         check(status == 0, "QEMU exited with status %s on halt" % status, "status 0")
         code, report = run_fsck(image)
         check(code == 0, "fsck after the test:\n%s" % quote(report), "a clean file system")
-        return None, m.output()
+        problem = None
     except (Fail, AssertionError) as e:
-        return str(e) or type(e).__name__, m.output()
+        problem = str(e) or type(e).__name__
     except Exception as e:   # a bug in the test itself, or pexpect trouble
-        return "grader error: %s: %s" % (type(e).__name__, e), m.output()
+        problem = "grader error: %s: %s" % (type(e).__name__, e)
     finally:
         m.kill()
+    return problem, m.output(), time.time() - start
 
 
 def load_lab(lab):
@@ -154,11 +161,21 @@ def load_lab(lab):
 
 
 def main(argv):
-    args = argv[1:]
-    verbose = "-v" in args
-    args = [a for a in args if a != "-v"]
+    args, verbose, jobs = [], False, 1
+    rest = argv[1:]
+    while rest:
+        a = rest.pop(0)
+        if a == "-v":
+            verbose = True
+        elif a.startswith("-j"):
+            n = a[2:] or (rest.pop(0) if rest else "")
+            if not n.isdigit() or int(n) < 1:
+                sys.exit("grader: -j wants a number of tests to run at once, not %r" % n)
+            jobs = int(n)
+        else:
+            args.append(a)
     if not args:
-        sys.exit("usage: grader.py LAB [-v] [NAME ...]")
+        sys.exit("usage: grader.py LAB [-v] [-j N] [NAME ...]")
     lab, names = args[0], args[1:]
     for need in (KERNEL, FS_IMG, FSCK):
         if not os.path.isfile(need):
@@ -172,14 +189,16 @@ def main(argv):
     print("== %s lab: %d tests, %d points ==" % (lab, len(chosen), total))
     score = 0
     width = max(len(title) for _, _, title in chosen) + 2
-    with tempfile.TemporaryDirectory(prefix="grade-%s-" % lab) as workdir:
-        for fn, points, title in chosen:
-            start = time.time()
-            problem, console = run_one(fn, workdir)
+    with tempfile.TemporaryDirectory(prefix="grade-%s-" % lab) as workdir, \
+            concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        runs = [pool.submit(run_one, fn, os.path.join(workdir, str(i)))
+                for i, (fn, _, _) in enumerate(chosen)]
+        for run, (fn, points, title) in zip(runs, chosen):
+            problem, console, took = run.result()
             got = 0 if problem else points
             score += got
             print("%s %s %3d/%-3d (%.1f s)" % ((title + " ").ljust(width, "."),
-                  "OK  " if not problem else "FAIL", got, points, time.time() - start))
+                  "OK  " if not problem else "FAIL", got, points, took))
             if problem:
                 print("\n".join("    " + l for l in problem.splitlines()))
                 if verbose:

@@ -4,7 +4,9 @@
 #
 #   make grade                 grade the lab: MIT's ./grade-lab-$(LAB) if the
 #                              tree has it, else our grader, labs/$(LAB)/
-#   make grade GRADEFLAGS=X    only the tests whose name contains X
+#   make grade GRADEFLAGS=X    only the tests whose name contains X (our
+#                              grader also takes -v, show the console of
+#                              failing tests, and -j N, N tests at a time)
 #   make handout LAB=NAME DEST=DIR
 #                              write lab NAME's student tree into DIR
 #                              (the full repository only)

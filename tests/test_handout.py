@@ -219,3 +219,24 @@ def test_make_targets_refuse_with_one_line(args, message):
     assert code != 0, "make %s succeeded" % " ".join(args)
     assert len(lines) == 1 and message in lines[0], \
         "make %s: expected one line saying %r, got %r" % (" ".join(args), message, lines)
+
+
+def test_make_grade_runs_mits_script_when_the_tree_has_one(tmp_path):
+    """With ./grade-lab-LAB present, make grade cleans the tree and runs
+    that script with GRADEFLAGS, as MIT's Makefile does; the lab comes
+    from conf/lab.mk when LAB is not given."""
+    tree = tmp_path / "tree"
+    for rel in ["Makefile", "labs/labs.mk", "scripts/install-deps.sh"]:
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_bytes(open(os.path.join(ROOT, rel), "rb").read())
+    (tree / "kernel").mkdir()
+    (tree / "kernel" / "stale.o").write_text("built before\n")
+    (tree / "conf").mkdir()
+    (tree / "conf" / "lab.mk").write_text("LAB=zz\n")
+    (tree / "grade-lab-zz").write_text(
+        "import os, sys\nprint('mit script ran with %r; stale.o there: %s'"
+        " % (sys.argv[1:], os.path.exists('kernel/stale.o')))\n")
+    r = subprocess.run(["make", "-s", "--no-print-directory", "grade", "GRADEFLAGS=sleep"],
+                       cwd=str(tree), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=120)
+    assert "mit script ran with ['sleep']; stale.o there: False" in r.stdout, r.stdout

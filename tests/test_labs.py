@@ -30,6 +30,9 @@ import handout  # noqa: E402
 
 LABS = handout.find_labs(ROOT)
 SCORE = re.compile(r"^Score: (\d+)/(\d+)$", re.M)
+# Three tests at a time: each boots its own machine, so a lab's grading
+# takes about a third of the time it takes one test after another.
+GRADEFLAGS = "GRADEFLAGS=-j3"
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +78,7 @@ def test_repository_scores_full(lab, tmp_path):
     copy = str(tmp_path / "repo")
     shutil.copytree(ROOT, copy, symlinks=True,
                     ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache"))
-    code, out = make(["grade", "LAB=" + lab], copy)
+    code, out = make(["grade", "LAB=" + lab, GRADEFLAGS], copy)
     got = score(out)
     assert got is not None, "make grade LAB=%s printed no score:\n%s" % (lab, tail(out))
     assert got[0] == got[1] and got[1] > 0 and code == 0, \
@@ -109,7 +112,7 @@ def test_handout_boots_and_passes_usertests(lab, built, tmp_path):
 def test_handout_scores_below_full(lab, built):
     assert built["build"][0] == 0, "the %s handout did not build" % lab
     # No LAB= here: the handout's conf/lab.mk names the lab.
-    code, out = make(["grade"], built["dest"])
+    code, out = make(["grade", GRADEFLAGS], built["dest"])
     got = score(out)
     assert got is not None, "make grade in the %s handout printed no score:\n%s" % (lab, tail(out))
     assert got[0] < got[1] and code != 0, \
