@@ -87,6 +87,18 @@ def find_recursive(m):
           "these paths, in any order: %r" % want)
 
 
+@test(0, "find -exec (optional)")
+def find_exec(m):
+    needle, d = name(), name()
+    for cmd in ["echo > %s" % needle, "mkdir %s" % d, "echo > %s/%s" % (d, needle)]:
+        m.run(cmd)
+    out = m.run("find . %s -exec echo found" % needle)
+    want = ["found ./%s" % needle, "found ./%s/%s" % (d, needle)]
+    check(sorted(out.splitlines()) == sorted(want),
+          "find . %s -exec echo found printed %r" % (needle, out.splitlines()),
+          "these lines, in any order: %r" % want)
+
+
 @test(5, "xargs, one line")
 def xargs_one_line(m):
     expect_output(m.run("echo hello too | xargs echo bye"), ["bye hello too"],
