@@ -33,12 +33,17 @@ import sys
 import tempfile
 import time
 
+import pexpect
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from conftest import FS_IMG, FSCK, KERNEL, Machine, run_fsck  # noqa: E402
 
 TESTS = []
+# Set once a machine fails to reach the shell prompt: the tests after it
+# are not run, rather than each waiting out its own boot timeout.
+NO_BOOT = []
 
 
 class Fail(Exception):
@@ -112,12 +117,21 @@ def run_one(fn, workdir):
     workdir.  Returns (None if it passed, or a message saying why not;
     the console output; the seconds it took)."""
     start = time.time()
+    if NO_BOOT:
+        return "not run: the kernel did not boot in an earlier test", "", 0.0
     os.makedirs(workdir)
     image = os.path.join(workdir, "fs.img")
     shutil.copyfile(FS_IMG, image)
     m = Machine(image, kernel=KERNEL)
     try:
-        m.boot()
+        try:
+            m.boot()
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            NO_BOOT.append(True)
+            raise Fail("saw: %s before the first shell prompt; console:\n%s\n"
+                       "expected: the kernel to boot to a shell prompt ($)"
+                       % ("QEMU exit" if isinstance(e, pexpect.EOF) else "a timeout",
+                          quote(m.child.before or "", 20)))
         before = free_pages(m)
         fn(m)
         # Pages a finished test's processes held come back when they are
