@@ -38,7 +38,7 @@ import pexpect
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-from conftest import FS_IMG, FSCK, KERNEL, Machine, run_fsck  # noqa: E402
+from conftest import CPUS, FS_IMG, FSCK, KERNEL, Machine, run_fsck  # noqa: E402
 
 TESTS = []
 # Set once a machine fails to reach the shell prompt: the tests after it
@@ -112,6 +112,16 @@ def free_pages(m):
     return int(found.group(1))
 
 
+def wait_for_harts(m):
+    """Every hart prints `hart N starting` as it enters the scheduler; on
+    a loaded host the shell's first prompt can come before the last of
+    those lines.  Wait for all of them, so that none lands in the output
+    of a test's command."""
+    seen = len(re.findall(r"hart \d+ starting", m.output()))
+    for _ in range(seen, CPUS):
+        m.child.expect(r"hart \d+ starting", timeout=30)
+
+
 def run_one(fn, workdir):
     """Run one test on a fresh machine, with its own copy of fs.img in
     workdir.  Returns (None if it passed, or a message saying why not;
@@ -126,10 +136,12 @@ def run_one(fn, workdir):
     try:
         try:
             m.boot()
+            wait_for_harts(m)
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
             NO_BOOT.append(True)
-            raise Fail("saw: %s before the first shell prompt; console:\n%s\n"
-                       "expected: the kernel to boot to a shell prompt ($)"
+            raise Fail("saw: %s while booting; console:\n%s\n"
+                       "expected: the kernel to boot to a shell prompt ($), "
+                       "every hart saying `hart N starting`"
                        % ("QEMU exit" if isinstance(e, pexpect.EOF) else "a timeout",
                           quote(m.child.before or "", 20)))
         before = free_pages(m)
