@@ -1,5 +1,7 @@
 # Build, run and test the kernel.  `make help` lists the targets.
 
+-include conf/lab.mk
+
 K = kernel
 U = user
 
@@ -231,3 +233,5 @@ help:
 
 .PHONY: all deps qemu qemu-gdb ktest test quick bench clean help
 .PHONY: run-qemu run-qemu-gdb run-ktest run-tests run-quick run-bench
+
+include labs/labs.mk
