@@ -1,4 +1,21 @@
 // exec: replace the current process's memory with a program from a file.
+//
+// exec is a loader made of small steps, each of which can refuse:
+//
+//   load_file       open the file, check its ELF header (read_header) and
+//                   map and fill each LOAD segment (load_segment)
+//   add_stack       a guard page and USERSTACK stack pages above them
+//   push_args       the argument strings, then argv, onto that stack
+//   install         switch the process over and free its old memory
+//
+// Every step before install works on a struct image, a page table of
+// its own that the process does not use yet.  So a refusal anywhere (a
+// malformed file, too many arguments, no memory) only has to free that
+// page table: the caller goes on running its old program and sees -1.
+//
+// The layout built, from address 0 (compat.md, "User address space"):
+//   segments (text R-X, data and bss RW-) | guard page, no PTE_U |
+//   USERSTACK stack pages | the heap, which starts empty.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
@@ -11,183 +28,251 @@
 #include "kernel/fs.h"
 #include "kernel/file.h"
 
-// Page permissions for an ELF segment's flags.  Never both writable and
-// executable: a writable segment loses X.
-static int
-flags2perm(uint32 flags)
-{
-  int perm = 0;
-  if(flags & ELF_PROG_FLAG_EXEC)
-    perm |= PTE_X;
-  if(flags & ELF_PROG_FLAG_WRITE)
-    perm = PTE_W;
-  return perm;
-}
+// A program image while exec builds it.
+struct image {
+  pagetable_t pagetable;  // from proc_pagetable; user pages added here
+  uint64 sz;              // bytes mapped from 0: what to free on failure
+  uint64 entry;           // the ELF entry point
+  uint64 stackbase;       // lowest stack address (just above the guard)
+  uint64 sp;              // lowest stack byte in use so far
+};
 
-// Copy filesz bytes at offset off of the file into user memory at va
-// (page aligned), which uvmalloc has mapped.  Returns 0 or -1.
+// Read ip's ELF header into *elf.  0, or -1 if the file is shorter than
+// a header, is not ELF, or declares program headers of a size other
+// than struct proghdr's.
 static int
-loadseg(pagetable_t pagetable, uint64 va, struct inode *ip, uint off, uint filesz)
+read_header(struct inode *ip, struct elfhdr *elf)
 {
-  for(uint64 i = 0; i < filesz; i += PGSIZE){
-    pte_t *pte = walk(pagetable, va + i, 0);
-    if(pte == 0 || (*pte & PTE_V) == 0)
-      panic("loadseg: segment page not mapped");
-    uint64 pa = PTE2PA(*pte);
-    uint n = filesz - i < PGSIZE ? filesz - i : PGSIZE;
-    if(readi(ip, 0, pa, off + i, n) != n)
-      return -1;
-  }
-  return 0;
-}
-
-// Read and check the ELF header and load every LOAD segment into
-// pagetable, in increasing address order.  *szp follows the end of what
-// is mapped so far, so that the caller can free it whatever happens.
-// Returns 0, or -1 for a malformed file (or no memory):
-// bad magic, an unreadable program header, filesz > memsz, a segment
-// address not page aligned, segments that overlap or run backwards, or
-// an address that overflows or passes TRAPFRAME.
-static int
-load_program(pagetable_t pagetable, struct inode *ip, struct elfhdr *elf, uint64 *szp)
-{
-  uint64 sz = 0;
-
   if(readi(ip, 0, (uint64)elf, 0, sizeof(*elf)) != sizeof(*elf))
     return -1;
   if(elf->magic != ELF_MAGIC)
     return -1;
-  if(elf->phentsize != sizeof(struct proghdr))
-    return -1;
+  return elf->phentsize == sizeof(struct proghdr) ? 0 : -1;
+}
 
-  for(int i = 0; i < elf->phnum; i++){
-    struct proghdr ph;
-    uint64 off = elf->phoff + (uint64)i * sizeof(ph);
-    if(off + sizeof(ph) > ip->size)
+// Read program header number i into *ph.  0, or -1 if it does not lie
+// wholly inside the file.
+static int
+read_proghdr(struct inode *ip, struct elfhdr *elf, int i, struct proghdr *ph)
+{
+  uint64 at = elf->phoff + (uint64)i * sizeof(*ph);
+
+  if(at < elf->phoff || at > ip->size || ip->size - at < sizeof(*ph))
+    return -1;
+  return readi(ip, 0, (uint64)ph, at, sizeof(*ph)) == sizeof(*ph) ? 0 : -1;
+}
+
+// May the LOAD segment *ph of file ip come next, above the sz bytes
+// already mapped?  It must start on a page boundary at or above
+// PGROUNDUP(sz) (segments come in increasing order and do not share a
+// page), its end must not wrap around, memsz must cover filesz, and the
+// filesz bytes must be in the file.  (Passing TRAPFRAME is uvmalloc's
+// refusal.)
+static int
+segment_ok(struct proghdr *ph, struct inode *ip, uint64 sz)
+{
+  uint64 fileend = ph->off + ph->filesz;
+
+  if(ph->vaddr % PGSIZE != 0 || ph->vaddr < PGROUNDUP(sz))
+    return 0;
+  if(ph->vaddr + ph->memsz < ph->vaddr || ph->memsz < ph->filesz)
+    return 0;
+  return fileend >= ph->off && fileend <= ip->size;
+}
+
+// The page permissions for a segment's ELF flags: X if executable, W if
+// writable, but never both (a writable segment loses X).
+static int
+segment_perm(uint32 flags)
+{
+  if(flags & ELF_PROG_FLAG_WRITE)
+    return PTE_W;
+  if(flags & ELF_PROG_FLAG_EXEC)
+    return PTE_X;
+  return 0;
+}
+
+// Copy n bytes at offset off of ip into the new image at va, which is
+// page aligned and already mapped.  0, or -1 if the file read falls short.
+static int
+copy_from_file(pagetable_t pagetable, uint64 va, struct inode *ip, uint off, uint64 n)
+{
+  while(n > 0){
+    uint64 pa = walkaddr(pagetable, va);
+    if(pa == 0)
+      panic("exec: a segment page uvmalloc mapped is missing");
+    uint chunk = n < PGSIZE ? n : PGSIZE;
+    if(readi(ip, 0, pa, off, chunk) != chunk)
       return -1;
-    if(readi(ip, 0, (uint64)&ph, off, sizeof(ph)) != sizeof(ph))
-      return -1;
-    if(ph.type != ELF_PROG_LOAD)
-      continue;
-    if(ph.memsz < ph.filesz)
-      return -1;
-    if(ph.vaddr % PGSIZE != 0)
-      return -1;
-    if(ph.vaddr + ph.memsz < ph.vaddr)   // wraps around
-      return -1;
-    if(ph.vaddr < PGROUNDUP(sz))         // overlaps the previous one
-      return -1;
-    if(ph.off + ph.filesz < ph.off || ph.off + ph.filesz > ip->size)
-      return -1;
-    if(ph.memsz == 0)
-      continue;
-    uint64 newsz = uvmalloc(pagetable, sz, ph.vaddr + ph.memsz, flags2perm(ph.flags));
-    if(newsz == 0)
-      return -1;   // uvmalloc gave back what it took
-    sz = newsz;
-    *szp = sz;
-    if(loadseg(pagetable, ph.vaddr, ip, ph.off, ph.filesz) < 0)
-      return -1;
+    va += chunk;
+    off += chunk;
+    n -= chunk;
   }
   return 0;
 }
 
-// exec(path, argv): run the program in file path with arguments argv
-// (kernel copies of the strings, 0-terminated list).
-//   Builds the new image in a fresh page table:
-//     the program's segments from address 0 (text R-X, data RW-),
-//     one guard page without PTE_U, USERSTACK stack pages holding the
-//     argument strings and the argv array; the heap starts above them.
-//   Only when all of that has worked is the old image freed and the new
-//   one installed; on any failure the new one is freed and the process
-//   goes on unchanged.  Returns argc (which lands in a0, argv's address
-//   in a1), or -1.
+// Map the checked segment *ph into img (zeroed pages up to vaddr+memsz,
+// with the segment's permissions) and fill its first filesz bytes from
+// the file.  img->sz follows what is mapped.  0, or -1 if memory runs
+// out, the segment reaches past TRAPFRAME, or the file cannot be read.
+static int
+load_segment(struct image *img, struct inode *ip, struct proghdr *ph)
+{
+  uint64 end = uvmalloc(img->pagetable, img->sz, ph->vaddr + ph->memsz,
+                        segment_perm(ph->flags));
+  if(end == 0)
+    return -1;   // uvmalloc gave back what it took
+  img->sz = end;
+  return copy_from_file(img->pagetable, ph->vaddr, ip, ph->off, ph->filesz);
+}
+
+// Load every LOAD segment of the checked file ip into img.  0, or -1 if
+// a program header or segment is refused, or there is no segment.
+static int
+load_segments(struct image *img, struct inode *ip, struct elfhdr *elf)
+{
+  for(int i = 0; i < elf->phnum; i++){
+    struct proghdr ph;
+    if(read_proghdr(ip, elf, i, &ph) < 0)
+      return -1;
+    if(ph.type != ELF_PROG_LOAD)
+      continue;
+    if(!segment_ok(&ph, ip, img->sz))
+      return -1;
+    if(ph.memsz > 0 && load_segment(img, ip, &ph) < 0)
+      return -1;
+  }
+  return img->sz > 0 ? 0 : -1;
+}
+
+// Load the program file path into img, whose page table exists, and
+// note its entry point.  0, or -1 if path does not exist or the file is
+// refused (a directory is refused too: it has no ELF header).  Runs its
+// own file-system transaction.
+static int
+load_file(char *path, struct image *img)
+{
+  struct elfhdr elf;
+  int r = -1;
+
+  begin_op();
+  struct inode *ip = namei(path);
+  if(ip != 0){
+    ilock(ip);
+    if(read_header(ip, &elf) == 0 && load_segments(img, ip, &elf) == 0){
+      img->entry = elf.entry;
+      r = 0;
+    }
+    iunlockput(ip);
+  }
+  end_op();
+  return r;
+}
+
+// Map the guard page and USERSTACK stack pages above the loaded
+// segments, and take user access away from the guard page, so that a
+// stack overflow faults instead of running into the data.  0, or -1 if
+// memory runs out or the stack would pass TRAPFRAME.
+static int
+add_stack(struct image *img)
+{
+  uint64 guard = PGROUNDUP(img->sz);
+  uint64 top = guard + (1 + USERSTACK) * PGSIZE;
+
+  if(uvmalloc(img->pagetable, img->sz, top, PTE_W) == 0)
+    return -1;
+  img->sz = top;
+  uvmclear(img->pagetable, guard);
+  img->stackbase = guard + PGSIZE;
+  img->sp = top;
+  return 0;
+}
+
+// Copy n bytes from src onto img's stack, below what is there, and
+// leave the stack pointer 16-byte aligned as the RISC-V calling
+// convention requires.  Returns the user address the bytes went to, or
+// 0 if they do not fit above stackbase.
+static uint64
+push(struct image *img, void *src, uint64 n)
+{
+  if(n > img->sp - img->stackbase)
+    return 0;
+  uint64 to = (img->sp - n) & ~(uint64)15;
+  if(to < img->stackbase || copyout(img->pagetable, to, src, n) < 0)
+    return 0;
+  img->sp = to;
+  return to;
+}
+
+// Push each string of argv (0-terminated), then the array of their user
+// addresses ending in 0, which is main's argv; img->sp is left pointing
+// at that array.  Returns argc, or -1 if there are more than MAXARG
+// strings or they do not fit on the stack.
+static int
+push_args(struct image *img, char **argv)
+{
+  uint64 uargv[MAXARG + 1];
+  int argc;
+
+  for(argc = 0; argv[argc] != 0; argc++){
+    if(argc == MAXARG)
+      return -1;
+    uargv[argc] = push(img, argv[argc], strlen(argv[argc]) + 1);
+    if(uargv[argc] == 0)
+      return -1;
+  }
+  uargv[argc] = 0;
+  if(push(img, uargv, (argc + 1) * sizeof(uint64)) == 0)
+    return -1;
+  return argc;
+}
+
+// Switch p to the finished image and free its old memory.  The program
+// starts at the entry point with sp at argv, which also goes in a1 (a0
+// will be exec's result, argc).  p is named after path's last element,
+// for procdump and the debugger.
+static void
+install(struct proc *p, struct image *img, char *path)
+{
+  pagetable_t oldpagetable = p->pagetable;
+  uint64 oldsz = p->sz;
+
+  char *name = path;
+  for(char *s = path; *s != 0; s++){
+    if(*s == '/')
+      name = s + 1;
+  }
+  safestrcpy(p->name, name, sizeof(p->name));
+
+  p->pagetable = img->pagetable;
+  p->sz = img->sz;
+  p->heapbase = img->sz;
+  p->trapframe->epc = img->entry;
+  p->trapframe->sp = img->sp;
+  p->trapframe->a1 = img->sp;
+  proc_freepagetable(oldpagetable, oldsz);
+}
+
+// exec(path, argv): run the program in file path with the arguments
+// argv (kernel copies of the strings, a 0-terminated list).  Returns
+// argc, which the system call leaves in a0 for main; or -1, with the
+// process unchanged, if any step refuses.
 int
 exec(char *path, char **argv)
 {
   struct proc *p = myproc();
-  struct elfhdr elf;
-  struct inode *ip;
-  pagetable_t pagetable = 0;
-  uint64 sz = 0;
+  struct image img;
+  int argc = -1;
 
-  begin_op();
-  if((ip = namei(path)) == 0){
-    end_op();
+  memset(&img, 0, sizeof(img));
+  if((img.pagetable = proc_pagetable(p)) == 0)
+    return -1;
+  if(load_file(path, &img) == 0 && add_stack(&img) == 0)
+    argc = push_args(&img, argv);
+  if(argc < 0){
+    proc_freepagetable(img.pagetable, img.sz);
     return -1;
   }
-  ilock(ip);
-
-  if((pagetable = proc_pagetable(p)) == 0)
-    goto bad;
-  if(load_program(pagetable, ip, &elf, &sz) < 0 || sz == 0)
-    goto bad;
-  iunlockput(ip);
-  end_op();
-  ip = 0;
-
-  // The guard page and the stack, above the program.
-  sz = PGROUNDUP(sz);
-  uint64 stacktop = uvmalloc(pagetable, sz, sz + (USERSTACK + 1) * PGSIZE, PTE_W);
-  if(stacktop == 0)
-    goto bad;
-  sz = stacktop;
-  uvmclear(pagetable, sz - (USERSTACK + 1) * PGSIZE);
-  uint64 stackbase = sz - USERSTACK * PGSIZE;
-  uint64 sp = sz;
-
-  // The argument strings, then the argv array pointing at them.
-  uint64 ustack[MAXARG + 1];
-  uint64 argc;
-  for(argc = 0; argv[argc]; argc++){
-    if(argc >= MAXARG)
-      goto bad;
-    sp -= strlen(argv[argc]) + 1;
-    sp -= sp % 16;   // the RISC-V ABI keeps sp 16-byte aligned
-    if(sp < stackbase)
-      goto bad;
-    if(copyout(pagetable, sp, argv[argc], strlen(argv[argc]) + 1) < 0)
-      goto bad;
-    ustack[argc] = sp;
-  }
-  ustack[argc] = 0;
-
-  sp -= (argc + 1) * sizeof(uint64);
-  sp -= sp % 16;
-  if(sp < stackbase)
-    goto bad;
-  if(copyout(pagetable, sp, (char *)ustack, (argc + 1) * sizeof(uint64)) < 0)
-    goto bad;
-
-  // main(argc, argv): argc is the return value (a0), argv goes in a1.
-  p->trapframe->a1 = sp;
-
-  // The program's name, for debugging: the last element of the path.
-  char *last = path;
-  for(char *s = path; *s; s++){
-    if(*s == '/')
-      last = s + 1;
-  }
-  safestrcpy(p->name, last, sizeof(p->name));
-
-  // Commit: the new image replaces the old, which is freed only now.
-  pagetable_t oldpagetable = p->pagetable;
-  uint64 oldsz = p->sz;
-  p->pagetable = pagetable;
-  p->sz = sz;
-  p->heapbase = sz;
-  p->trapframe->epc = elf.entry;
-  p->trapframe->sp = sp;
-  proc_freepagetable(oldpagetable, oldsz);
-
+  install(p, &img, path);
   return argc;
-
-bad:
-  if(pagetable)
-    proc_freepagetable(pagetable, sz);
-  if(ip){
-    iunlockput(ip);
-    end_op();
-  }
-  return -1;
 }

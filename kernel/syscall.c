@@ -1,7 +1,18 @@
-// System-call dispatch and the helpers that fetch arguments.
+// System-call dispatch, and the functions every system call uses to
+// fetch its arguments.
 //
-// A user program puts the call's number in a7 and its arguments in
-// a0..a5, then executes ecall; the result goes back in a0.
+// A user program puts the call's number in a7 and up to six arguments
+// in a0..a5, then executes ecall.  usertrap saves those registers in the
+// trapframe and calls syscall(), which stores the call's result in the
+// saved a0, where the program finds it after sret.
+//
+// Fetching an argument checks nothing: argint and argaddr return the
+// raw register, whatever the program put there.  The checks happen
+// where a value is used.  A user address only ever reaches memory
+// through copyin, copyout and copyinstr (fetchaddr and fetchstr below
+// use them), which return -1 for an address the process may not touch;
+// the system call then returns -1.  So a bad argument costs the
+// program an error return, never the kernel a panic.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
@@ -11,133 +22,128 @@
 #include "kernel/syscall.h"
 #include "kernel/defs.h"
 
-// Fetch the 8-byte word at user address addr into *ip.
-// Returns 0, or -1 if it is not wholly inside the process's memory.
+// The saved value of argument register a<n> of the current process.
+// Only n = 0..5 exist; asking for another is a bug in the kernel.
+static uint64
+sysarg(int n)
+{
+  struct trapframe *tf = myproc()->trapframe;
+  uint64 regs[6] = { tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5 };
+
+  if(n < 0 || n >= NELEM(regs))
+    panic("sysarg: a system call has only six argument registers");
+  return regs[n];
+}
+
+// argint(n, &i): argument n, truncated to an int.  Any value may come
+// back; the caller decides which it accepts.
+void
+argint(int n, int *ip)
+{
+  *ip = (int)sysarg(n);
+}
+
+// argaddr(n, &a): argument n as a user address, unchecked (see the top
+// of this file for who checks it).
+void
+argaddr(int n, uint64 *ip)
+{
+  *ip = sysarg(n);
+}
+
+// fetchaddr(addr, &w): copy the 64-bit word at user address addr into
+// *ip.  Returns 0, or -1 if any of its 8 bytes lies at or beyond the
+// process's size or is not readable.
 int
 fetchaddr(uint64 addr, uint64 *ip)
 {
   struct proc *p = myproc();
-  if(addr >= p->sz || addr + sizeof(uint64) > p->sz || addr + sizeof(uint64) < addr)
+  uint64 end = addr + sizeof(*ip);
+
+  // copyin would accept any user page that is mapped; a word the
+  // program hands us must also lie inside its own memory.
+  if(end < addr || end > p->sz)
     return -1;
-  if(copyin(p->pagetable, (char *)ip, addr, sizeof(*ip)) != 0)
-    return -1;
-  return 0;
+  return copyin(p->pagetable, (char *)ip, addr, sizeof(*ip));
 }
 
-// Fetch the NUL-terminated string at user address addr into buf (at
-// most max bytes with the NUL).  Returns its length, or -1 if it is not
-// readable or has no NUL within max bytes.
+// fetchstr(addr, buf, max): copy the NUL-terminated string at user
+// address addr into buf, which has room for max bytes.  Returns the
+// string's length, or -1 if max < 1, a byte of it is not readable, or
+// there is no NUL within max bytes.
 int
 fetchstr(uint64 addr, char *buf, int max)
 {
-  struct proc *p = myproc();
-  if(max <= 0 || copyinstr(p->pagetable, buf, addr, max) < 0)
+  if(max < 1)
+    return -1;
+  if(copyinstr(myproc()->pagetable, buf, addr, max) != 0)
     return -1;
   return strlen(buf);
 }
 
-static uint64
-argraw(int n)
-{
-  struct proc *p = myproc();
-  switch(n){
-  case 0: return p->trapframe->a0;
-  case 1: return p->trapframe->a1;
-  case 2: return p->trapframe->a2;
-  case 3: return p->trapframe->a3;
-  case 4: return p->trapframe->a4;
-  case 5: return p->trapframe->a5;
-  }
-  panic("argraw: no such argument register");
-}
-
-// The n'th argument as an int.  Every value is possible: callers check.
-void
-argint(int n, int *ip)
-{
-  *ip = argraw(n);
-}
-
-// The n'th argument as an address.  Not checked here: copyin/copyout
-// check it when it is used.
-void
-argaddr(int n, uint64 *ip)
-{
-  *ip = argraw(n);
-}
-
-// The n'th argument as a string, copied into buf (at most max bytes with
-// the NUL).  Returns its length or -1.
+// argstr(n, buf, max): argument n taken as the address of a string,
+// fetched as fetchstr does.  Its length, or -1.
 int
 argstr(int n, char *buf, int max)
 {
-  uint64 addr;
-  argaddr(n, &addr);
-  return fetchstr(addr, buf, max);
+  return fetchstr(sysarg(n), buf, max);
 }
 
-extern uint64 sys_fork(void);
-extern uint64 sys_exit(void);
-extern uint64 sys_wait(void);
-extern uint64 sys_pipe(void);
-extern uint64 sys_read(void);
-extern uint64 sys_kill(void);
-extern uint64 sys_exec(void);
-extern uint64 sys_fstat(void);
-extern uint64 sys_chdir(void);
-extern uint64 sys_dup(void);
-extern uint64 sys_getpid(void);
-extern uint64 sys_sbrk(void);
-extern uint64 sys_sleep(void);
-extern uint64 sys_uptime(void);
-extern uint64 sys_open(void);
-extern uint64 sys_write(void);
-extern uint64 sys_mknod(void);
-extern uint64 sys_unlink(void);
-extern uint64 sys_link(void);
-extern uint64 sys_mkdir(void);
-extern uint64 sys_close(void);
-extern uint64 sys_halt(void);
-extern uint64 sys_freemem(void);
+// The handlers, declared by the file that defines them.
+// sysproc.c:
+uint64 sys_fork(void), sys_exit(void), sys_wait(void), sys_kill(void),
+  sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void),
+  sys_halt(void), sys_freemem(void);
+// sysfile.c:
+uint64 sys_pipe(void), sys_read(void), sys_write(void), sys_close(void),
+  sys_dup(void), sys_fstat(void), sys_open(void), sys_exec(void),
+  sys_chdir(void), sys_mkdir(void), sys_mknod(void), sys_link(void),
+  sys_unlink(void);
 
+// The handler of each system-call number (syscall.h); a number without
+// one is unknown.
 static uint64 (*syscalls[])(void) = {
-  [SYS_fork]    sys_fork,
-  [SYS_exit]    sys_exit,
-  [SYS_wait]    sys_wait,
-  [SYS_pipe]    sys_pipe,
-  [SYS_read]    sys_read,
-  [SYS_kill]    sys_kill,
-  [SYS_exec]    sys_exec,
-  [SYS_fstat]   sys_fstat,
-  [SYS_chdir]   sys_chdir,
-  [SYS_dup]     sys_dup,
-  [SYS_getpid]  sys_getpid,
-  [SYS_sbrk]    sys_sbrk,
-  [SYS_sleep]   sys_sleep,
-  [SYS_uptime]  sys_uptime,
-  [SYS_open]    sys_open,
-  [SYS_write]   sys_write,
-  [SYS_mknod]   sys_mknod,
-  [SYS_unlink]  sys_unlink,
-  [SYS_link]    sys_link,
-  [SYS_mkdir]   sys_mkdir,
-  [SYS_close]   sys_close,
-  [SYS_halt]    sys_halt,
-  [SYS_freemem] sys_freemem,
+  [SYS_fork] = sys_fork,
+  [SYS_exit] = sys_exit,
+  [SYS_wait] = sys_wait,
+  [SYS_pipe] = sys_pipe,
+  [SYS_read] = sys_read,
+  [SYS_kill] = sys_kill,
+  [SYS_exec] = sys_exec,
+  [SYS_fstat] = sys_fstat,
+  [SYS_chdir] = sys_chdir,
+  [SYS_dup] = sys_dup,
+  [SYS_getpid] = sys_getpid,
+  [SYS_sbrk] = sys_sbrk,
+  [SYS_sleep] = sys_sleep,
+  [SYS_uptime] = sys_uptime,
+  [SYS_open] = sys_open,
+  [SYS_write] = sys_write,
+  [SYS_mknod] = sys_mknod,
+  [SYS_unlink] = sys_unlink,
+  [SYS_link] = sys_link,
+  [SYS_mkdir] = sys_mkdir,
+  [SYS_close] = sys_close,
+  [SYS_halt] = sys_halt,
+  [SYS_freemem] = sys_freemem,
 };
 
-// Run the system call the current process asked for; its result, or -1
-// for an unknown number, goes back in a0.
+// Run the system call whose number the current process left in a7 and
+// put its result in the saved a0.  An unknown number gets -1 and a
+// message on the console.
 void
 syscall(void)
 {
   struct proc *p = myproc();
   uint64 num = p->trapframe->a7;
+  uint64 (*handler)(void) = 0;
 
-  if(num > 0 && num < NELEM(syscalls) && syscalls[num]){
-    p->trapframe->a0 = syscalls[num]();
-  } else {
+  if(num < NELEM(syscalls))
+    handler = syscalls[num];
+  if(handler == 0){
     printf("pid %d (%s): unknown system call %ld\n", p->pid, p->name, (long)num);
     p->trapframe->a0 = -1;
+    return;
   }
+  p->trapframe->a0 = handler();
 }
