@@ -44,11 +44,24 @@ class Machine:
         cmd = qemu_command(kernel, image, cpus, extra)
         self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
                                    codec_errors="replace", timeout=timeout)
+        self.cpus = cpus
         self.log = []
 
     def boot(self, timeout=60):
-        """Wait for the first shell prompt."""
-        self.expect_prompt(timeout)
+        """Wait for the first shell prompt and for every hart's
+        `hart N starting` line.  Nothing makes a hart report before the
+        prompt: on a loaded host a hart's thread may run late, and its
+        line would then land in the output of the first command."""
+        seen = self.expect_prompt(timeout)
+        for hart in range(self.cpus):
+            if "hart %d starting" % hart in seen:
+                continue
+            try:
+                self.child.expect(r"hart %d starting\r*\n" % hart, timeout=timeout)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                raise AssertionError("hart %d of %d never said `hart %d starting`:\n%s"
+                                     % (hart, self.cpus, hart, self.output()[-2000:]))
+            self.log.append(self.child.before + self.child.after)
         return self
 
     def expect_prompt(self, timeout=60):
