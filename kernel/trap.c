@@ -221,8 +221,11 @@ usertrap(void)
     syscall();
     break;
   case SCAUSE_S_TIMER:
+    clockintr();
+    slice_over = 1;   // a tick ends this process's time slice
+    break;
   case SCAUSE_S_EXTERNAL:
-    slice_over = (device_intr(scause) == TIMER_INTERRUPT);
+    external_intr();
     break;
   case SCAUSE_INSN_PAGE_FAULT:
   case SCAUSE_LOAD_PAGE_FAULT:
@@ -238,7 +241,7 @@ usertrap(void)
   if(killed(p))
     exit(-1);
   if(slice_over)
-    yield();   // a tick ends this process's time slice
+    yield();
   usertrapret();
 }
 
