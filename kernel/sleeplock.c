@@ -1,60 +1,82 @@
-// Sleeping locks.
+// Sleeping locks, for holding across long waits such as disk I/O.
 //
-// A sleeplock may be held for a long time, across disk I/O and other
-// waits, because a process that finds it taken goes to sleep instead of
-// spinning.  The small spinlock inside only guards the lock's own fields.
-// Only processes may use them: never an interrupt handler.
+// A process that finds a sleeplock taken sleeps on it (the channel is
+// the lock's own address) instead of spinning, and the holder keeps
+// its interrupts on.  The small spinlock lk inside guards the other
+// fields and is held only for a moment at a time.  The owner is known
+// by pid, so that a process trying to take a lock it already holds, or
+// to give back one it does not hold, is caught at once.
+//
+// Only processes use sleeplocks: an interrupt handler cannot sleep.
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/memlayout.h"
+#include "kernel/riscv.h"
+#include "kernel/spinlock.h"
+#include "kernel/sleeplock.h"
+#include "kernel/proc.h"
+#include "kernel/defs.h"
 
-#include "types.h"
-#include "riscv.h"
-#include "defs.h"
-#include "param.h"
-#include "memlayout.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "sleeplock.h"
-
-// Make lk an unlocked sleeplock called name (kept for debugging).
+// Make lk a free sleeplock; name is for whoever debugs it.
 void
 initsleeplock(struct sleeplock *lk, char *name)
 {
+  *lk = (struct sleeplock){ .locked = 0, .name = name, .pid = 0 };
   initlock(&lk->lk, "sleeplock");
-  lk->name = name;
-  lk->locked = 0;
-  lk->pid = 0;
 }
 
-// Take lk, sleeping for as long as another process holds it.
+// Is lk held by the process with this pid?  The caller holds lk->lk.
+static int
+owned_by(struct sleeplock *lk, int pid)
+{
+  return lk->locked != 0 && lk->pid == pid;
+}
+
+// Take lk for the calling process, sleeping as long as another process
+// holds it.  Panics if the caller holds it already.
 void
 acquiresleep(struct sleeplock *lk)
 {
+  int me = myproc()->pid;
+
   acquire(&lk->lk);
-  while(lk->locked)
+  if(owned_by(lk, me))
+    panic("acquiresleep: this process already holds the lock");
+  // sleep() gives lk->lk up while asleep and has it back on waking;
+  // another waiter may have got in first, so look again every time.
+  for(;;){
+    if(lk->locked == 0)
+      break;
     sleep(lk, &lk->lk);
+  }
+  lk->pid = me;
   lk->locked = 1;
-  lk->pid = myproc()->pid;
   release(&lk->lk);
 }
 
-// Give up lk, which the caller holds, and wake whoever waits for it.
+// Give back lk, which the calling process holds, and wake every
+// process asleep on it: the first of them to run takes it.  Panics if
+// the caller does not hold it.
 void
 releasesleep(struct sleeplock *lk)
 {
   acquire(&lk->lk);
+  if(!owned_by(lk, myproc()->pid))
+    panic("releasesleep: this process does not hold the lock");
   lk->locked = 0;
   lk->pid = 0;
-  wakeup(lk);
   release(&lk->lk);
+  wakeup(lk);
 }
 
 // Does the calling process hold lk?
 int
 holdingsleep(struct sleeplock *lk)
 {
-  int mine;
+  int pid = myproc()->pid;
 
   acquire(&lk->lk);
-  mine = lk->locked && lk->pid == myproc()->pid;
+  int mine = owned_by(lk, pid);
   release(&lk->lk);
   return mine;
 }

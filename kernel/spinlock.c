@@ -1,4 +1,11 @@
-// Spinlocks, and the per-hart interrupt-disable nesting they rely on.
+// Spinlocks, and the per-hart "interrupts off" nesting they rest on.
+//
+// A hart holds a spinlock with its interrupts off.  Were they on, an
+// interrupt handler on the same hart could try to take the lock the
+// interrupted code holds and spin for ever.  So taking a lock turns
+// interrupts off (push_off) and letting the last one go turns them back
+// on (pop_off) if they were on to begin with.  The nesting count and
+// that saved state live in struct cpu: noff and intena.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
@@ -7,79 +14,100 @@
 #include "kernel/proc.h"
 #include "kernel/defs.h"
 
+// Make lk a free spinlock; name appears in panics about it.
 void
 initlock(struct spinlock *lk, char *name)
 {
-  lk->name = name;
-  lk->locked = 0;
-  lk->cpu = 0;
+  *lk = (struct spinlock){ .locked = 0, .name = name, .cpu = 0 };
 }
 
-// Take the lock, spinning until it is free.  Interrupts stay off on this
-// hart while it is held: an interrupt handler that wanted the same lock
-// would otherwise spin forever on a lock its own hart holds.
-// Panics if this hart already holds it (a deadlock in the making).
+// A misuse of lk by this hart: name the lock, then panic with why.
+static void
+lock_misuse(struct spinlock *lk, char *why)
+{
+  printf("lock: %s\n", lk->name ? lk->name : "(no name)");
+  panic(why);
+}
+
+// Take the lock, spinning until it is free, and keep this hart's
+// interrupts off until the matching release().  Panics if this hart
+// already holds it: waiting for ourselves would never end.
 void
 acquire(struct spinlock *lk)
 {
-  push_off();
-  if(holding(lk)){
-    printf("lock: %s\n", lk->name);
-    panic("acquire: this hart already holds the lock");
+  push_off();   // holding() and mycpu() need interrupts off already
+  if(holding(lk))
+    lock_misuse(lk, "acquire: this hart already holds the lock");
+
+  // Test, then test-and-set: wait with plain loads while the lock is
+  // taken, and only try the atomic swap once it looks free, so that
+  // waiting harts do not keep stealing the line from the holder.  The
+  // swap's acquire ordering keeps the critical section after it.
+  for(;;){
+    if(__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) == 0)
+      break;
+    while(__atomic_load_n(&lk->locked, __ATOMIC_RELAXED) != 0)
+      ;
   }
-
-  // An atomic swap with acquire ordering: nothing in the critical section
-  // can be moved before it.
-  while(__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0)
-    ;
-
   lk->cpu = mycpu();
 }
 
-// Let go of the lock.  Panics if this hart does not hold it.
+// Let go of the lock; interrupts come back on if this was the last
+// lock and they were on before the first.  Panics if this hart does not
+// hold it.
 void
 release(struct spinlock *lk)
 {
-  if(!holding(lk)){
-    printf("lock: %s\n", lk->name);
-    panic("release: lock not held by this hart");
-  }
+  if(!holding(lk))
+    lock_misuse(lk, "release: this hart does not hold the lock");
   lk->cpu = 0;
+  // Release ordering: every store of the critical section is visible
+  // before another hart can see the lock free.
   __atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
   pop_off();
 }
 
-// Does this hart hold the lock?  Interrupts must be off.
+// Does this hart hold lk?  Only meaningful with interrupts off (else the
+// process could move to another hart between the two reads).
 int
 holding(struct spinlock *lk)
 {
-  return lk->locked && lk->cpu == mycpu();
+  if(lk->locked == 0)
+    return 0;
+  return lk->cpu == mycpu();
 }
 
-// push_off/pop_off are intr_off/intr_on that nest: interrupts come back on
-// only when every push_off has been matched, and only if they were on at
-// the outermost push_off.
+// Turn this hart's interrupts off, one level deeper.  The outermost
+// push_off remembers whether they were on.
 void
 push_off(void)
 {
-  int was_on = intr_get();
-
+  int were_on = intr_get();
   intr_off();
-  struct cpu *c = mycpu();
-  if(c->noff == 0)
-    c->intena = was_on;
-  c->noff += 1;
+
+  struct cpu *here = mycpu();
+  here->noff++;
+  if(here->noff == 1)
+    here->intena = were_on;
 }
 
+// Undo one push_off.  Interrupts come back on only at the outermost
+// level, and only if push_off found them on.  Panics if interrupts are
+// on (something turned them on inside a critical section) or if there
+// is no push_off to undo.
 void
 pop_off(void)
 {
-  struct cpu *c = mycpu();
+  struct cpu *here = mycpu();
+
   if(intr_get())
     panic("pop_off: interrupts are on inside a critical section");
-  if(c->noff < 1)
-    panic("pop_off: more pops than pushes");
-  c->noff -= 1;
-  if(c->noff == 0 && c->intena)
+  if(here->noff <= 0)
+    panic("pop_off: no push_off to undo");
+
+  here->noff--;
+  if(here->noff > 0)
+    return;
+  if(here->intena)
     intr_on();
 }

@@ -24,6 +24,7 @@ MKFS = os.path.join(ROOT, "mkfs", "mkfs")
 FSCK = os.path.join(ROOT, "mkfs", "fsck")
 PROMPT = "$ "
 CPUS = int(os.environ.get("CPUS", "3"))
+LATE_HART_SECONDS = 10   # how long boot() waits for a hart's line after the prompt
 
 
 def qemu_command(kernel, image, cpus=CPUS, extra=()):
@@ -44,11 +45,27 @@ class Machine:
         cmd = qemu_command(kernel, image, cpus, extra)
         self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
                                    codec_errors="replace", timeout=timeout)
+        self.cpus = cpus
         self.log = []
 
     def boot(self, timeout=60):
-        """Wait for the first shell prompt."""
-        self.expect_prompt(timeout)
+        """Wait for the first shell prompt, then give any hart that has
+        not yet said `hart N starting` a few seconds to say it.  Nothing
+        makes the harts report before the prompt: on a loaded host a
+        hart's thread may run late, and its line would land in the
+        output of the first command.  (test_boot checks that every hart
+        reports; here a missing line is only waited for.)"""
+        seen = self.expect_prompt(timeout)
+        waiting = ["hart %d starting\r\n" % h for h in range(self.cpus)
+                   if "hart %d starting" % h not in seen]
+        while waiting:
+            # On a timeout pexpect has consumed whatever came meanwhile,
+            # such as a line cut in two by the prompt.
+            i = self.child.expect_exact(waiting + [pexpect.TIMEOUT], timeout=LATE_HART_SECONDS)
+            self.log.append(self.child.before + (self.child.after if i < len(waiting) else ""))
+            if i == len(waiting):
+                break
+            waiting.pop(i)
         return self
 
     def expect_prompt(self, timeout=60):
