@@ -29,7 +29,7 @@ OBJDUMP = $(TOOLPREFIX)objdump
 QEMU = qemu-system-riscv64
 PYTHON = /usr/bin/python3
 
-CFLAGS = -std=gnu11 -Wall -Werror -O2 -fno-omit-frame-pointer -ggdb -gdwarf-2
+CFLAGS = -std=gnu11 -Wall -Werror -O -fno-omit-frame-pointer -ggdb -gdwarf-2
 CFLAGS += -MD -mcmodel=medany -ffreestanding -fno-common -nostdlib
 CFLAGS += -fno-builtin-strncpy -fno-builtin-strncmp -fno-builtin-strlen -fno-builtin-memset
 CFLAGS += -fno-builtin-memmove -fno-builtin-memcmp -fno-builtin-log -fno-builtin-bzero
