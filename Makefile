@@ -117,9 +117,10 @@ ULIB_SRCS = $U/ulib.c $U/printf.c $U/umalloc.c
 ULIB = $(ULIB_SRCS:.c=.o) $U/usys.o
 UPROGS := $(sort $(patsubst $U/%.c,$U/_%,$(filter-out $(ULIB_SRCS),$(wildcard $U/*.c))) $(UPROGS))
 
-# Data files for the image, as MIT's labs add them through UEXTRA (say,
+# Data files for the image, which MIT's labs add through UEXTRA (say,
 # user/xargstest.sh): every user/*.sh and user/*.txt goes into fs.img
-# under its own name, with any UEXTRA named here or on the command line.
+# under its own name, as do the files UEXTRA already names (conf/lab.mk
+# may set it).
 UEXTRA := $(sort $(wildcard $U/*.sh $U/*.txt) $(UEXTRA))
 
 # The system-call stubs come from the one list there is: kernel/syscall.h.
