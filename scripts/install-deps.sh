@@ -1,13 +1,26 @@
 #!/bin/sh
-# Make sure what the build and the tests need is installed; install what
-# is missing from Debian's packages (apt-get as root, or through sudo),
-# or say exactly what to run.  Quiet when everything is there.
+# Make sure what the build needs is installed, and with --test what the
+# tests need as well; install what is missing from Debian's packages
+# (apt-get as root, or through sudo), or say exactly what to run.  Quiet
+# when everything is there.
 #
-# Needed: a RISC-V cross gcc, QEMU (qemu-system-riscv64) 7.1 or newer,
-# gdb-multiarch, and python3 with pytest and pexpect (as /usr/bin/python3).
+#   sh scripts/install-deps.sh          building and booting (make qemu,
+#                                       make qemu-gdb, make ktest)
+#   sh scripts/install-deps.sh --test   and testing (make test, quick, bench)
+#
+# Building and booting need a RISC-V cross gcc, the host's gcc (for mkfs),
+# python3 (as /usr/bin/python3; the kernel's symbol table is made with it)
+# and QEMU (qemu-system-riscv64) 7.1 or newer.  The tests also need
+# gdb-multiarch, and pytest and pexpect for /usr/bin/python3.
 
 QEMU_MIN_MAJOR=7
 QEMU_MIN_MINOR=1
+
+case "$1" in
+  "") tests="" ;;
+  --test) tests=1 ;;
+  *) echo "usage: sh scripts/install-deps.sh [--test]" >&2; exit 2 ;;
+esac
 
 missing=""
 have_cross=""
@@ -18,9 +31,12 @@ done
 [ -n "$have_cross" ] || missing="$missing gcc-riscv64-unknown-elf"
 command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
 command -v qemu-system-riscv64 >/dev/null 2>&1 || missing="$missing qemu-system-misc"
-command -v gdb-multiarch >/dev/null 2>&1 || missing="$missing gdb-multiarch"
-/usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || missing="$missing python3-pytest"
-/usr/bin/python3 -c 'import pexpect' >/dev/null 2>&1 || missing="$missing python3-pexpect"
+[ -x /usr/bin/python3 ] || missing="$missing python3"
+if [ -n "$tests" ]; then
+  command -v gdb-multiarch >/dev/null 2>&1 || missing="$missing gdb-multiarch"
+  /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || missing="$missing python3-pytest"
+  /usr/bin/python3 -c 'import pexpect' >/dev/null 2>&1 || missing="$missing python3-pexpect"
+fi
 
 if [ -n "$missing" ]; then
   echo "install-deps: installing:$missing"

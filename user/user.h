@@ -1,6 +1,6 @@
 // What a user program may call: the system calls (stubs generated into
-// user/usys.S by usys.sh) and the small C library in ulib.c, printf.c and
-// umalloc.c.
+// user/usys.S by scripts/usys.sh) and the small C library in ulib.c,
+// printf.c and umalloc.c.
 //
 // This is the union of the 2022 and 2025 xv6 user.h files, so programs
 // written for either compile here unchanged.  Include it after

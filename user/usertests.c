@@ -3,7 +3,8 @@
 //   usertests             every test
 //   usertests -q          the quick ones only (skips those marked SLOW)
 //   usertests NAME...     the named tests, or whole groups: memory,
-//                         process, file, pipe, sysarg, protect
+//                         process, file, pipe, sysarg, protect; and
+//                         xv6's test names (see "xv6's test names")
 //   usertests -l          list the tests
 //
 // Each test runs in a child process of its own and passes when that
@@ -2225,10 +2226,1265 @@ struct test {
 
 #define NTESTS NELEM(tests)
 
+// ---- xv6's test names -------------------------------------------------------
+//
+// Lab handouts and MIT's graders run single tests of xv6's usertests by
+// name (`usertests forkforkfork`) and look for "test NAME: OK".  Every
+// name xv6's usertests has had (the 2022 to 2025 editions) is accepted
+// here.  Where a test of the table above checks what the name stands
+// for, the name runs that test; for the other names the tests below
+// were written.  They run when named, or all together as the group
+// "xv6" (`usertests -q xv6` leaves out the slow ones); a plain
+// `usertests` runs only the table above.
+
+// Fork a child that runs fn(arg) and exits 0 if fn returns; returns its
+// pid at once, without waiting.
+static int
+start_child(void (*fn)(uint64), uint64 arg)
+{
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    fn(arg);
+    exit(0);
+  }
+  return pid;
+}
+
+// Like run_in_child, but also wait until every descendant of the child
+// has exited: they all inherit the write end of a pipe, whose read end
+// sees end of file when the last of them is gone.  Their slots in the
+// process table are then free, or about to be (init reaps zombies).
+static int
+run_family(void (*fn)(uint64), uint64 arg)
+{
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    close(fds[0]);
+    fn(arg);
+    exit(0);
+  }
+  close(fds[1]);
+  int status = 12345;
+  CHECK(wait(&status) == pid, "wait did not return the child's pid");
+  char c;
+  while(read(fds[0], &c, 1) > 0)
+    ;
+  close(fds[0]);
+  return status;
+}
+
+// Does path name something that exists?
+static int
+exists(char *path)
+{
+  int fd = open(path, O_RDONLY);
+  if(fd < 0)
+    return 0;
+  close(fd);
+  return 1;
+}
+
+// Memory just given back with sbrk is no buffer for read or write.
+static void
+xv6_rwsbrk(void)
+{
+  uint64 a = align_break();
+  CHECK(sbrk(2 * PGSIZE) != SBRK_ERROR, "sbrk of two pages failed");
+  CHECK(sbrk(-2 * PGSIZE) != SBRK_ERROR, "giving the two pages back failed");
+  make_file("ut_rwsbrk", "ten bytes!", 10);
+  int fd = open("ut_rwsbrk", O_RDWR);
+  CHECK(fd >= 0, "cannot open ut_rwsbrk");
+  CHECK(write(fd, (char *)a + PGSIZE, 64) == -1, "a write from memory given back succeeded");
+  CHECK(read(fd, (char *)a + PGSIZE, 10) == -1, "a read into memory given back succeeded");
+  CHECK(read(fd, buf, 10) == 10 && memcmp(buf, "ten bytes!", 10) == 0,
+        "the failed calls changed the file or its offset");
+  close(fd);
+  unlink("ut_rwsbrk");
+}
+
+// Truncating a file that another descriptor has open: that descriptor
+// then reads the file as it now is.
+static void
+xv6_truncate1(void)
+{
+  make_file("ut_tr1", "1234", 4);
+  int rfd = open("ut_tr1", O_RDONLY);
+  int wfd = open("ut_tr1", O_WRONLY | O_TRUNC);
+  CHECK(rfd >= 0 && wfd >= 0, "cannot open ut_tr1 twice");
+  int n = read(rfd, buf, sizeof(buf));
+  CHECK(n == 0, "after O_TRUNC by another open, a read returned %d bytes, not 0", n);
+  CHECK(write(wfd, "abcdef", 6) == 6, "writing the truncated file failed");
+  n = read(rfd, buf, sizeof(buf));
+  CHECK(n == 6 && memcmp(buf, "abcdef", 6) == 0,
+        "the other descriptor read %d bytes, not the 6 written since", n);
+  close(rfd);
+  close(wfd);
+  unlink("ut_tr1");
+}
+
+// A descriptor whose offset lies past the end after another open
+// truncated the file: writing through it fails (files have no holes) and
+// leaves the file empty.
+static void
+xv6_truncate2(void)
+{
+  int fd1 = open("ut_tr2", O_CREATE | O_TRUNC | O_WRONLY);
+  CHECK(fd1 >= 0 && write(fd1, "abcd", 4) == 4, "cannot write ut_tr2");
+  int fd2 = open("ut_tr2", O_WRONLY | O_TRUNC);
+  CHECK(fd2 >= 0, "cannot open ut_tr2 again");
+  CHECK(write(fd1, "x", 1) == -1, "a write at offset 4 of an empty file succeeded");
+  CHECK(fsize(fd2) == 0, "the file is %d bytes long, not 0", fsize(fd2));
+  close(fd1);
+  close(fd2);
+  unlink("ut_tr2");
+}
+
+// (See xv6_truncate3.)
+static void
+truncate3_writer(uint64 unused)
+{
+  for(int i = 0; i < 60; i++){
+    int fd = open("ut_tr3", O_WRONLY);
+    CHECK(fd >= 0, "the writer cannot open ut_tr3");
+    CHECK(write(fd, "wwwwwwwwww", 10) == 10, "the writer's write failed");
+    close(fd);
+  }
+}
+
+// One process truncates and rewrites a file while another writes it:
+// every read sees only bytes someone wrote, never more than was written.
+static void
+xv6_truncate3(void)
+{
+  make_file("ut_tr3", "", 0);
+  int pid = start_child(truncate3_writer, 0);
+  for(int i = 0; i < 60; i++){
+    int fd = open("ut_tr3", O_RDWR | O_TRUNC);
+    CHECK(fd >= 0, "cannot truncate ut_tr3");
+    CHECK(write(fd, "tttt", 4) == 4, "write after truncating failed");
+    close(fd);
+    int n = slurp("ut_tr3");
+    CHECK(n >= 0 && n <= 10, "the file is %d bytes long; at most 10 were written since "
+          "a truncation", n);
+    for(int k = 0; k < n; k++)
+      CHECK(buf2[k] == 't' || buf2[k] == 'w', "byte %d of the file is %d, which nobody wrote",
+            k, buf2[k]);
+  }
+  int status;
+  CHECK(wait(&status) == pid && status == 0, "the writer failed (status %d)", status);
+  unlink("ut_tr3");
+}
+
+// Opening a directory while another process removes it: the open finds
+// it or not, the removal works, and afterwards the name is gone.
+static void
+xv6_openiput(void)
+{
+  for(int i = 0; i < 20; i++){
+    CHECK(mkdir("ut_oi") == 0, "mkdir ut_oi failed");
+    int pid = fork();
+    CHECK(pid >= 0, "fork failed");
+    if(pid == 0)
+      exit(unlink("ut_oi") == 0 ? 0 : 1);
+    int fd = open("ut_oi", O_RDONLY);
+    if(fd >= 0)
+      close(fd);
+    int status;
+    CHECK(wait(&status) == pid && status == 0, "unlink of the empty directory failed "
+          "while it was being opened");
+    CHECK(!exists("ut_oi"), "the removed directory still opens");
+  }
+}
+
+// (See xv6_exitiput.)
+static void
+leave_removed_dir(uint64 stay)
+{
+  CHECK(mkdir("ut_rmcwd") == 0 && chdir("ut_rmcwd") == 0, "cannot make and enter ut_rmcwd");
+  CHECK(unlink("../ut_rmcwd") == 0, "unlink of the (empty) working directory failed");
+  if(!stay)
+    CHECK(chdir("/") == 0, "chdir / out of a removed directory failed");
+}
+
+// A process whose working directory has been removed exits cleanly: its
+// exit drops the last reference to the directory.
+static void
+xv6_exitiput(void)
+{
+  for(int i = 0; i < 10; i++){
+    int status = run_in_child(leave_removed_dir, 1);
+    CHECK(status == 0, "the child failed (status %d)", status);
+    CHECK(!exists("ut_rmcwd"), "the removed directory is still there");
+  }
+}
+
+// A process can remove the directory it is in and then go elsewhere.
+static void
+xv6_iput(void)
+{
+  for(int i = 0; i < 10; i++){
+    int status = run_in_child(leave_removed_dir, 0);
+    CHECK(status == 0, "the child failed (status %d)", status);
+    CHECK(!exists("ut_rmcwd"), "the removed directory is still there");
+  }
+}
+
+// open finds a file that exists and fails on one that does not.
+static void
+xv6_opentest(void)
+{
+  make_file("ut_open", "x", 1);
+  int fd = open("ut_open", O_RDONLY);
+  CHECK(fd >= 0, "an existing file did not open");
+  close(fd);
+  CHECK(open("ut_open_missing", O_RDONLY) == -1, "a missing file opened");
+  CHECK(open("ut_nodir/ut_open", O_RDONLY) == -1, "a file in a missing directory opened");
+  unlink("ut_open");
+}
+
+// Many small writes, then many small reads, of one file.
+static void
+xv6_writetest(void)
+{
+  char rec[10];
+  int fd = open("ut_small", O_CREATE | O_TRUNC | O_RDWR);
+  CHECK(fd >= 0, "cannot create ut_small");
+  for(int i = 0; i < 100; i++){
+    memmove(rec, "record....", 10);
+    rec[7] = '0' + i / 10;
+    rec[8] = '0' + i % 10;
+    CHECK(write(fd, rec, 10) == 10, "write of record %d failed", i);
+  }
+  close(fd);
+  fd = open("ut_small", O_RDONLY);
+  CHECK(fd >= 0, "cannot reopen ut_small");
+  for(int i = 0; i < 100; i++){
+    CHECK(read(fd, rec, 10) == 10, "read of record %d failed", i);
+    CHECK(rec[7] == '0' + i / 10 && rec[8] == '0' + i % 10, "record %d reads back wrong", i);
+  }
+  CHECK(read(fd, rec, 10) == 0, "more than 100 records");
+  close(fd);
+  CHECK(unlink("ut_small") == 0, "unlink failed");
+}
+
+// Files created by the dozen and removed again.
+static void
+xv6_createtest(void)
+{
+  char name[16];
+  for(int i = 0; i < 52; i++){
+    numbered(name, "ut_cr", i);
+    int fd = open(name, O_CREATE | O_RDWR);
+    CHECK(fd >= 0, "cannot create %s", name);
+    close(fd);
+  }
+  for(int i = 0; i < 52; i++){
+    numbered(name, "ut_cr", i);
+    CHECK(unlink(name) == 0, "cannot remove %s", name);
+    CHECK(!exists(name), "%s exists after unlink", name);
+  }
+}
+
+// mkdir, chdir into it and out, unlink: then it is gone.
+static void
+xv6_dirtest(void)
+{
+  CHECK(mkdir("ut_dir") == 0, "mkdir failed");
+  CHECK(chdir("ut_dir") == 0, "chdir into the new directory failed");
+  CHECK(chdir("..") == 0, "chdir .. failed");
+  CHECK(unlink("ut_dir") == 0, "unlink of the empty directory failed");
+  CHECK(chdir("ut_dir") == -1, "chdir into the removed directory succeeded");
+}
+
+// exec runs a program: echo, its output sent to a file, prints what it
+// was given.
+static void
+xv6_exectest(void)
+{
+  unlink("ut_exec");
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    close(1);
+    if(open("ut_exec", O_CREATE | O_WRONLY) != 1)
+      exit(2);
+    char *argv[] = { "echo", "OK", "from", "exec", 0 };
+    exec("/echo", argv);
+    exit(3);
+  }
+  int status;
+  CHECK(wait(&status) == pid, "wait failed");
+  CHECK(status == 0, "the child exited %d (2: no file, 3: exec failed)", status);
+  int n = slurp("ut_exec");
+  CHECK(n == 13 && memcmp(buf2, "OK from exec\n", 13) == 0, "echo wrote \"%s\"", buf2);
+  unlink("ut_exec");
+}
+
+// (See xv6_killzero.)
+static void
+sleep_then_exit7(uint64 unused)
+{
+  sleep(10);
+  exit(7);
+}
+
+// kill(0) and kill(-1) name no process: they fail, and kill nobody (not
+// the caller, not its child).
+static void
+xv6_killzero(void)
+{
+  int pid = start_child(sleep_then_exit7, 0);
+  CHECK(kill(0) == -1, "kill(0) succeeded");
+  CHECK(kill(-1) == -1, "kill(-1) succeeded");
+  int status;
+  CHECK(wait(&status) == pid && status == 7, "the child exited %d, not 7", status);
+}
+
+// (See xv6_preempt.)
+static void
+spin_after_byte(uint64 fd)
+{
+  CHECK(write(fd, "r", 1) == 1, "the spinning child's write failed");
+  spin_forever(0);
+}
+
+// Processes that never give up the CPU do not starve the others: with
+// three children spinning, the parent still runs, hears from one of
+// them through a pipe, and kills them all.
+static void
+xv6_preempt(void)
+{
+  int fds[2], pids[3];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  pids[0] = start_child(spin_forever, 0);
+  pids[1] = start_child(spin_forever, 0);
+  pids[2] = start_child(spin_after_byte, fds[1]);
+  close(fds[1]);
+  char c;
+  CHECK(read(fds[0], &c, 1) == 1 && c == 'r', "no byte from the spinning child");
+  close(fds[0]);
+  for(int i = 0; i < 3; i++)
+    CHECK(kill(pids[i]) == 0, "kill of a spinning child failed");
+  for(int i = 0; i < 3; i++){
+    int status;
+    CHECK(wait(&status) > 0 && status == -1, "a killed child exited %d, not -1", status);
+  }
+}
+
+// (See xv6_reparent.)
+static void
+fork_and_exit(uint64 unused)
+{
+  int pid = fork();
+  CHECK(pid >= 0, "the child's fork failed");
+  if(pid == 0)
+    exit(0);
+}
+
+// Hundreds of times over: a child forks and exits at once, leaving its
+// own child to init.  No round may fail for want of a process slot.
+static void
+xv6_reparent(void)
+{
+  for(int i = 0; i < 200; i++){
+    int status = run_family(fork_and_exit, 0);
+    CHECK(status == 0, "round %d: the child failed (status %d)", i, status);
+  }
+}
+
+// Two children at a time, over and over.
+static void
+xv6_twochildren(void)
+{
+  for(int i = 0; i < 300; i++){
+    int a = fork();
+    CHECK(a >= 0, "round %d: first fork failed", i);
+    if(a == 0)
+      exit(0);
+    int b = fork();
+    CHECK(b >= 0, "round %d: second fork failed", i);
+    if(b == 0)
+      exit(0);
+    int w1 = wait(0), w2 = wait(0);
+    CHECK((w1 == a && w2 == b) || (w1 == b && w2 == a), "round %d: wait returned %d and %d, "
+          "not %d and %d", i, w1, w2, a, b);
+  }
+}
+
+// (See xv6_forkfork.)
+static void
+fork_many(uint64 rounds)
+{
+  for(int i = 0; i < rounds; i++){
+    int pid = fork();
+    CHECK(pid >= 0, "fork %d failed", i);
+    if(pid == 0)
+      exit(0);
+    CHECK(wait(0) == pid, "wait did not return the child");
+  }
+}
+
+// Several processes fork at the same time, many times each.
+static void
+xv6_forkfork(void)
+{
+  for(int i = 0; i < 4; i++)
+    start_child(fork_many, 150);
+  wait_all_ok(4, "a forking child");
+}
+
+#define BOMB_STOP "ut_fff_stop"
+
+// (See xv6_forkforkfork.)  Every process of the bomb forks until the
+// stop file appears; when the table is full its forks fail and it
+// waits a tick.
+static void
+bomb(uint64 unused)
+{
+  while(!exists(BOMB_STOP)){
+    if(fork() < 0)
+      sleep(1);
+  }
+}
+
+// A fork bomb, stopped after a second: the kernel survives running out
+// of processes, and afterwards every process is gone (every page free
+// again).
+static void
+xv6_forkforkfork(void)
+{
+  unlink(BOMB_STOP);
+  int before = freemem();
+  int pid = start_child(bomb, 0);
+  sleep(100);
+  make_file(BOMB_STOP, "", 0);
+  int status;
+  CHECK(wait(&status) == pid && status == 0, "the bomb's first process failed (status %d)",
+        status);
+  int after = settle_freemem(before);
+  unlink(BOMB_STOP);
+  CHECK(after == before, "%d free pages before the bomb, %d after", before, after);
+}
+
+// (See xv6_reparent2.)
+static void
+leave_busy_children(uint64 unused)
+{
+  for(int i = 0; i < 2; i++){
+    int pid = fork();
+    CHECK(pid >= 0, "fork failed");
+    if(pid == 0){
+      // Outlive the parent, and fork once more meanwhile.
+      if(fork() == 0)
+        exit(0);
+      sleep(1);
+      exit(0);
+    }
+  }
+}
+
+// Many parents exit while their children still run and fork: all are
+// handed to init and reaped, and no page is lost.
+static void
+xv6_reparent2(void)
+{
+  int before = freemem();
+  for(int i = 0; i < 50; i++){
+    int status = run_family(leave_busy_children, 0);
+    CHECK(status == 0, "round %d: the child failed (status %d)", i, status);
+  }
+  int after = settle_freemem(before);
+  CHECK(after == before, "%d free pages before, %d after", before, after);
+}
+
+// (See xv6_mem.)
+static void
+malloc_all(uint64 unused)
+{
+  void *list = 0;
+  int n = 0;
+  char *p;
+  while((p = malloc(10000)) != 0){
+    *(void **)p = list;
+    p[9999] = 1;
+    list = p;
+    n++;
+  }
+  CHECK((long)n * 10000 >= 8 * MB, "malloc gave up after %d blocks of 10000 bytes", n);
+  while(list){
+    p = list;
+    list = *(void **)p;
+    free(p);
+  }
+  p = malloc(10000 * 100);
+  CHECK(p != 0, "after freeing everything, malloc of 1 MB failed");
+  free(p);
+}
+
+// malloc hands out memory until there is none, then returns 0; free
+// gives it back for use again; when the process exits every page is
+// free again.
+static void
+xv6_mem(void)
+{
+  int before = freemem();
+  int status = run_in_child(malloc_all, 0);
+  CHECK(status == 0, "the child failed (status %d)", status);
+  int after = settle_freemem(before);
+  CHECK(after == before, "%d free pages before, %d after", before, after);
+}
+
+// (See xv6_createdelete.)
+static void
+create_then_delete_even(uint64 c)
+{
+  char name[16];
+  for(int i = 0; i < 20; i++){
+    numbered(name, "ut_cd", c * 100 + i);
+    int fd = open(name, O_CREATE | O_RDWR);
+    CHECK(fd >= 0, "cannot create %s", name);
+    close(fd);
+    if(i % 2 == 1){
+      numbered(name, "ut_cd", c * 100 + i - 1);
+      CHECK(unlink(name) == 0, "cannot remove %s", name);
+    }
+  }
+}
+
+// Four processes create and remove files in one directory at once, each
+// its own names: afterwards exactly the files that should exist do.
+static void
+xv6_createdelete(void)
+{
+  char name[16];
+  for(int c = 0; c < 4; c++)
+    start_child(create_then_delete_even, c);
+  wait_all_ok(4, "a creating child");
+  for(int c = 0; c < 4; c++){
+    for(int i = 0; i < 20; i++){
+      numbered(name, "ut_cd", c * 100 + i);
+      CHECK(exists(name) == (i % 2 == 1), "%s %s", name,
+            i % 2 ? "is missing" : "was removed but exists");
+      unlink(name);
+    }
+  }
+}
+
+// (See xv6_concreate.)
+static void
+race_on_names(uint64 k)
+{
+  char name[16];
+  for(int i = 0; i < 60; i++){
+    numbered(name, "ut_cc", i % 8);
+    int fd;
+    switch((i + k) % 3){
+    case 0:
+      unlink(name);
+      break;
+    case 1:
+      fd = open(name, O_CREATE | O_RDWR);
+      if(fd >= 0)
+        close(fd);
+      break;
+    default:
+      link("ut_cc_src", name);
+      break;
+    }
+  }
+}
+
+// Three processes race to create, link and remove the same eight names.
+// Each call works or fails cleanly; every name left over is an empty
+// file or the link, and can be removed.
+static void
+xv6_concreate(void)
+{
+  char name[16];
+  make_file("ut_cc_src", "source", 6);
+  for(int k = 0; k < 3; k++)
+    start_child(race_on_names, k);
+  wait_all_ok(3, "a racing child");
+  for(int i = 0; i < 8; i++){
+    numbered(name, "ut_cc", i);
+    if(!exists(name))
+      continue;
+    int n = slurp(name);
+    CHECK(n == 0 || (n == 6 && memcmp(buf2, "source", 6) == 0),
+          "%s holds %d bytes, neither an empty file nor the link", name, n);
+    CHECK(unlink(name) == 0, "cannot remove %s", name);
+  }
+  CHECK(nlink_of("ut_cc_src") == 1, "the source has %d links left, not 1",
+        nlink_of("ut_cc_src"));
+  unlink("ut_cc_src");
+}
+
+// (See xv6_linkunlink.)
+static void
+link_or_unlink(uint64 linking)
+{
+  for(int i = 0; i < 200; i++){
+    if(linking)
+      link("ut_lu_src", "ut_lu");
+    else
+      unlink("ut_lu");
+  }
+}
+
+// One process links a name while another removes it, 200 times each:
+// afterwards the link count matches whether the name exists.
+static void
+xv6_linkunlink(void)
+{
+  make_file("ut_lu_src", "x", 1);
+  unlink("ut_lu");
+  start_child(link_or_unlink, 1);
+  start_child(link_or_unlink, 0);
+  wait_all_ok(2, "a child");
+  int want = exists("ut_lu") ? 2 : 1;
+  CHECK(nlink_of("ut_lu_src") == want, "nlink is %d, but the name %s", nlink_of("ut_lu_src"),
+        want == 2 ? "exists" : "is gone");
+  unlink("ut_lu");
+  unlink("ut_lu_src");
+}
+
+// Writes of many sizes, each one call: the file is as long as what was
+// written.
+static void
+xv6_bigwrite(void)
+{
+  static int sizes[] = { 1, 511, 512, 1023, 1024, 1025, 3000, 4096, 7000, 10000, 16384 };
+  for(int i = 0; i < NELEM(sizes); i++){
+    int fd = open("ut_bw", O_CREATE | O_TRUNC | O_RDWR);
+    CHECK(fd >= 0, "cannot create ut_bw");
+    for(int k = 0; k < 2; k++)
+      CHECK(write(fd, buf, sizes[i]) == sizes[i], "a write of %d bytes fell short", sizes[i]);
+    CHECK(fsize(fd) == 2 * sizes[i], "after two writes of %d bytes the file has %d",
+          sizes[i], fsize(fd));
+    close(fd);
+  }
+  unlink("ut_bw");
+}
+
+#define NAME14 "abcdefghijklmn"       // DIRSIZ characters
+#define NAME15 "abcdefghijklmno"      // one more: cut to NAME14
+
+// Names of DIRSIZ (14) characters work for directories and files, and a
+// longer name means its first 14 characters.
+static void
+xv6_fourteen(void)
+{
+  CHECK(mkdir(NAME14) == 0, "mkdir of a 14-character name failed");
+  CHECK(mkdir(NAME14 "/" NAME14) == 0, "mkdir of a 14-character name inside it failed");
+  make_file(NAME15 "/" NAME15 "/" NAME15, "fourteen", 8);
+  CHECK(slurp(NAME14 "/" NAME14 "/" NAME14) == 8 && strcmp(buf2, "fourteen") == 0,
+        "a file made through 15-character names is not found by their first 14");
+  CHECK(mkdir(NAME15 "/" NAME14) == -1, "mkdir of an existing directory (named with 15 "
+        "characters) succeeded");
+  CHECK(unlink(NAME14 "/" NAME14 "/" NAME14) == 0 && unlink(NAME14 "/" NAME14) == 0 &&
+        unlink(NAME14) == 0, "cleaning up failed");
+}
+
+// (See xv6_rmdot.)
+static void
+remove_dots_inside(uint64 unused)
+{
+  CHECK(chdir("ut_rd") == 0, "chdir ut_rd failed");
+  CHECK(unlink(".") == -1, "unlink(\".\") succeeded");
+  CHECK(unlink("..") == -1, "unlink(\"..\") succeeded");
+  CHECK(unlink("./.") == -1 && unlink("..//.") == -1, "unlink of a path ending in . succeeded");
+}
+
+// "." and ".." cannot be removed, nor a directory holding a file; once
+// emptied it can.
+static void
+xv6_rmdot(void)
+{
+  CHECK(mkdir("ut_rd") == 0, "mkdir failed");
+  CHECK(run_in_child(remove_dots_inside, 0) == 0, "removing dots inside the directory");
+  make_file("ut_rd/f", "f", 1);
+  CHECK(unlink("ut_rd") == -1, "unlink of a directory holding a file succeeded");
+  CHECK(unlink("ut_rd/f") == 0, "unlink of the file failed");
+  CHECK(unlink("ut_rd") == 0, "unlink of the emptied directory failed");
+}
+
+// A file is no directory: paths through it fail, and so does chdir to
+// it; and a directory cannot be opened for writing.
+static void
+xv6_dirfile(void)
+{
+  make_file("ut_df", "x", 1);
+  CHECK(open("ut_df/x", O_CREATE | O_RDWR) == -1, "a file was created inside a file");
+  CHECK(open("ut_df/x", O_RDONLY) == -1, "a path through a file opened");
+  CHECK(mkdir("ut_df/x") == -1, "mkdir inside a file succeeded");
+  CHECK(chdir("ut_df") == -1, "chdir to a file succeeded");
+  CHECK(unlink("ut_df/x") == -1, "unlink inside a file succeeded");
+  CHECK(link("ut_df", "ut_df/x") == -1, "link inside a file succeeded");
+  CHECK(open(".", O_RDWR) == -1 && open(".", O_WRONLY) == -1, ". opened for writing");
+  CHECK(unlink("ut_df") == 0, "cleanup failed");
+}
+
+#define IREF_DEPTH (NINODE + 10)
+
+// (See xv6_iref.)
+static void
+descend_and_climb(uint64 unused)
+{
+  for(int i = 0; i < IREF_DEPTH; i++){
+    CHECK(mkdir("ut_ir") == 0, "mkdir at depth %d failed", i);
+    CHECK(chdir("ut_ir") == 0, "chdir at depth %d failed", i);
+    make_file("f", "", 0);
+    CHECK(unlink("f") == 0, "unlink at depth %d failed", i);
+  }
+  for(int i = 0; i < IREF_DEPTH; i++){
+    CHECK(chdir("..") == 0 && unlink("ut_ir") == 0, "climbing out failed at depth %d",
+          IREF_DEPTH - i);
+  }
+}
+
+// More nested directories than the kernel holds inodes in memory
+// (NINODE), each entered in turn: the references to the ones left
+// behind are dropped, so inodes never run out.
+static void
+xv6_iref(void)
+{
+  int status = run_in_child(descend_and_climb, 0);
+  CHECK(status == 0, "the child failed (status %d)", status);
+  CHECK(!exists("ut_ir"), "ut_ir was left behind");
+}
+
+// (See xv6_sbrkbasic.)
+static void
+change_heap_copy(uint64 p)
+{
+  char *a = (char *)p;
+  for(int i = 0; i < 1000; i++)
+    CHECK(a[i] == (char)i, "the child's copy differs at byte %d", i);
+  memset(a, 'c', 1000);
+}
+
+// sbrk in steps of one byte: each call returns the old break, the byte
+// is usable at once, and a forked child gets a copy, not a share.
+static void
+xv6_sbrkbasic(void)
+{
+  char *a = sbrk(0);
+  for(int i = 0; i < 1000; i++){
+    char *p = sbrk(1);
+    CHECK(p == a + i, "sbrk(1) number %d returned %p, not %p", i, p, a + i);
+    *p = i;
+  }
+  CHECK(run_in_child(change_heap_copy, (uint64)a) == 0, "the child's copy was wrong");
+  for(int i = 0; i < 1000; i++)
+    CHECK(a[i] == (char)i, "the child's writes reached the parent at byte %d", i);
+  CHECK(sbrk(-1000) == a + 1000, "giving the bytes back failed");
+}
+
+// A large heap (32 MiB) works to its last byte; giving back the top page
+// unmaps it, and growing again brings it back zeroed.
+static void
+xv6_sbrkmuch(void)
+{
+  char *a = (char *)align_break();
+  long big = 32 * MB;
+  CHECK(sbrk(big) == a, "sbrk of 32 MiB failed");
+  for(long off = 0; off < big; off += PGSIZE)
+    a[off] = 1;
+  char *last = a + big - 1;
+  *last = 99;
+  CHECK(sbrk(-PGSIZE) == a + big, "giving back the top page failed");
+  expect_killed(load_at, (uint64)last, "a load from the page given back");
+  CHECK(sbrk(PGSIZE) == a + big - PGSIZE, "growing by a page again failed");
+  CHECK(*last == 0, "the page given back and grown again is not zeroed");
+  CHECK(sbrk(-big) == a + big, "giving back 32 MiB failed");
+}
+
+// Loads and stores at MAXVA and at every power of two above it fault.
+static void
+xv6_MAXVAplus(void)
+{
+  for(uint64 a = MAXVA; a != 0; a <<= 1){
+    expect_killed(store_at, a, "a store above MAXVA");
+    expect_killed(load_at, a, "a load above MAXVA");
+  }
+}
+
+// (See xv6_sbrkfail.)
+static void
+take_all_memory(uint64 fd)
+{
+  int n = 0;
+  while(sbrk(MB) != SBRK_ERROR)
+    n++;
+  CHECK(write(fd, &n, sizeof(n)) == sizeof(n), "cannot report to the parent");
+  for(;;)
+    sleep(100);
+}
+
+// Five processes take all the memory there is: sbrk then fails cleanly,
+// and once they are killed every page is free again and sbrk works.
+static void
+xv6_sbrkfail(void)
+{
+  int fds[2], pids[5], total = 0;
+  int before = freemem();
+  CHECK(pipe(fds) == 0, "pipe failed");
+  for(int i = 0; i < 5; i++)
+    pids[i] = start_child(take_all_memory, fds[1]);
+  for(int i = 0; i < 5; i++){
+    int n;
+    CHECK(read(fds[0], &n, sizeof(n)) == sizeof(n), "a child did not report");
+    total += n;
+  }
+  CHECK(total * MB >= 32 * MB, "the children got only %d MiB in all", total);
+  CHECK(sbrk(4 * MB) == SBRK_ERROR, "sbrk of 4 MiB worked with all memory taken");
+  for(int i = 0; i < 5; i++)
+    kill(pids[i]);
+  for(int i = 0; i < 5; i++)
+    wait(0);
+  close(fds[0]);
+  close(fds[1]);
+  int after = settle_freemem(before);
+  CHECK(after == before, "%d free pages before, %d after", before, after);
+  char *p = sbrk(4 * MB);
+  CHECK(p != SBRK_ERROR, "sbrk of 4 MiB failed after the memory came back");
+  p[4 * MB - 1] = 1;
+  sbrk(-4 * MB);
+}
+
+// Memory fresh from sbrk is a good buffer for system calls at once.
+static void
+xv6_sbrkarg(void)
+{
+  char *a = sbrk(PGSIZE);
+  CHECK(a != SBRK_ERROR, "sbrk failed");
+  for(int i = 0; i < PGSIZE; i++)
+    a[i] = pattern(i);
+  int fd = open("ut_sbrkarg", O_CREATE | O_TRUNC | O_RDWR);
+  CHECK(fd >= 0, "cannot create ut_sbrkarg");
+  CHECK(write(fd, a, PGSIZE) == PGSIZE, "a write from fresh heap failed");
+  close(fd);
+  char *b = sbrk(PGSIZE);
+  CHECK(b != SBRK_ERROR, "sbrk failed");
+  fd = open("ut_sbrkarg", O_RDONLY);
+  CHECK(fd >= 0 && read(fd, b, PGSIZE) == PGSIZE, "a read into fresh heap failed");
+  check_pattern(b, PGSIZE, "read into fresh heap");
+  close(fd);
+  int *fds = (int *)sbrk(PGSIZE);
+  CHECK((char *)fds != SBRK_ERROR && pipe(fds) == 0, "pipe() into fresh heap failed");
+  close(fds[0]);
+  close(fds[1]);
+  unlink("ut_sbrkarg");
+}
+
+// link() given a path pointer at every page from 0 to well past the
+// break fails every time: there is no such source file, or (above the
+// break) the pointer is bad.  A bad pointer for the source fails too,
+// and no file is ever created.
+static void
+xv6_validatetest(void)
+{
+  uint64 top = PGROUNDUP(brk());
+  for(uint64 p = 0; p < top + 4 * MB; p += PGSIZE){
+    CHECK(link("ut_nosuch", (char *)p) == -1, "link to the path at %p succeeded", (void *)p);
+    if(p >= top)
+      CHECK(link((char *)p, "ut_valid") == -1, "link from the bad pointer %p succeeded",
+            (void *)p);
+  }
+  CHECK(!exists("ut_valid"), "a link was created");
+}
+
+static char bss_bytes[12000];
+
+// Uninitialized globals (bss) start out zero.
+static void
+xv6_bsstest(void)
+{
+  for(int i = 0; i < sizeof(bss_bytes); i++)
+    CHECK(bss_bytes[i] == 0, "bss byte %d is %d, not 0", i, bss_bytes[i]);
+}
+
+// A read into the very last byte below the break works; one with a
+// negative length there fails without harm.
+static void
+xv6_argptest(void)
+{
+  make_file("ut_argp", "ab", 2);
+  int fd = open("ut_argp", O_RDONLY);
+  CHECK(fd >= 0, "cannot open ut_argp");
+  char *a = sbrk(PGSIZE);
+  CHECK(a != SBRK_ERROR, "sbrk failed");
+  char *last = a + PGSIZE - 1;
+  CHECK(read(fd, last, -1) == -1, "a read of length -1 did not fail");
+  CHECK(read(fd, last, 1) == 1 && *last == 'a', "a read into the last byte failed");
+  close(fd);
+  unlink("ut_argp");
+}
+
+// Stores the program may not make kill it: to address 0 and the text,
+// the kernel, the trampoline and trapframe, the stack guard, above the
+// break, at MAXVA and beyond.
+static void
+xv6_nowrite(void)
+{
+  uint64 addrs[20];
+  int n = bad_addresses(addrs, 1);
+  for(int i = 0; i < n; i++)
+    expect_killed(store_at, addrs[i], "a forbidden store");
+}
+
+// (See xv6_sbrkbugs.)
+static void
+shrink_to(uint64 newbreak)
+{
+  sbrk(-(int)(brk() - newbreak));
+  FAIL("the process ran on after giving back its own code or stack");
+}
+
+// Giving back, with sbrk, the program's whole image, all but part of its
+// first page, or its stack: the process is killed as soon as it runs on
+// (its code or stack is gone), and the kernel does not panic.
+static void
+xv6_sbrkbugs(void)
+{
+  extern char end[];   // the end of bss (from the linker)
+  uint64 ends[] = { 0, 3500, PGROUNDUP((uint64)end) };
+  for(int i = 0; i < NELEM(ends); i++){
+    int status = run_in_child(shrink_to, ends[i]);
+    CHECK(status == -1, "shrinking the break to %p: the child exited %d, not -1",
+          (void *)ends[i], status);
+  }
+}
+
+// After growing by an odd amount the last byte below the break holds
+// what is stored there; shrinking and growing again gives zeroes.
+static void
+xv6_sbrklast(void)
+{
+  char *a = (char *)align_break();
+  CHECK(sbrk(PGSIZE + 1) == a, "sbrk of a page and a byte failed");
+  char *last = a + PGSIZE;
+  *last = 'x';
+  CHECK(brk() == (uint64)last + 1 && *last == 'x', "the last byte does not hold");
+  CHECK(sbrk(-(PGSIZE + 1)) == last + 1, "shrinking back failed");
+  CHECK(sbrk(PGSIZE + 1) == a && *last == 0 && a[0] == 0, "grown again, the bytes are not zero");
+  sbrk(-(PGSIZE + 1));
+}
+
+// sbrk(0x80000004): as an int that is a shrink by almost 2 GiB, more
+// than the whole process, so it changes nothing; and the address 2 GiB
+// up, where the break would be, is not mapped.
+static void
+xv6_sbrk8000(void)
+{
+  uint64 old = brk();
+  char *r = sbrk((int)0x80000004);
+  CHECK(r == (char *)old || r == SBRK_ERROR, "sbrk(0x80000004) returned %p", r);
+  CHECK(brk() == old, "sbrk(0x80000004) moved the break");
+  expect_killed(store_at, old + 0x80000003UL, "a store 2 GiB above the break");
+}
+
+// A path whose NUL lies on a lazy page not touched yet: the kernel
+// brings the page in (zeroed, so the string ends there) while copying
+// the path, and the call works.
+static void
+xv6_lazy_copyinstr(void)
+{
+  make_file("ut_lci", "lazy", 4);
+  char *a = (char *)align_break();
+  CHECK(sbrklazy(2 * PGSIZE) == a, "sbrklazy failed");
+  char *name = a + PGSIZE - 6;
+  memmove(name, "ut_lci", 6);   // no NUL: the next page supplies it
+  int fd = open(name, O_RDONLY);
+  CHECK(fd >= 0, "open of a path ending on an untouched lazy page failed");
+  CHECK(read(fd, buf, 4) == 4 && memcmp(buf, "lazy", 4) == 0, "it opened the wrong file");
+  close(fd);
+  CHECK(unlink(name) == 0, "unlink through the same path failed");
+  CHECK(mkdir(a + PGSIZE + 8) == -1, "mkdir of an empty path on a lazy page succeeded");
+  sbrk(-2 * PGSIZE);
+}
+
+// (See xv6_lazy_unmap.)
+static void
+touch_page(uint64 va)
+{
+  *(volatile char *)va = 1;
+}
+
+// Lazily grown pages, touched, then given back: touching them again
+// kills, while the pages kept still hold their data.
+static void
+xv6_lazy_unmap(void)
+{
+  char *a = (char *)align_break();
+  CHECK(sbrklazy(16 * PGSIZE) == a, "sbrklazy failed");
+  for(int i = 0; i < 16; i++)
+    a[i * PGSIZE] = 'a' + i;
+  CHECK(sbrk(-8 * PGSIZE) == a + 16 * PGSIZE, "shrinking failed");
+  for(int i = 8; i < 16; i++)
+    expect_killed(touch_page, (uint64)(a + i * PGSIZE), "a store to a lazy page given back");
+  for(int i = 0; i < 8; i++)
+    CHECK(a[i * PGSIZE] == 'a' + i, "page %d kept lost its data", i);
+  sbrk(-8 * PGSIZE);
+}
+
+// A write from a buffer that runs off the end of memory: it fails, or
+// writes only the bytes that exist; the file then holds exactly what
+// write reported.
+static void
+xv6_partial_write(void)
+{
+  char *a = (char *)align_break();
+  CHECK(sbrk(PGSIZE) == a, "sbrk failed");
+  memset(a, 'p', PGSIZE);
+  int fd = open("ut_pw", O_CREATE | O_TRUNC | O_RDWR);
+  CHECK(fd >= 0, "cannot create ut_pw");
+  int n = write(fd, a + PGSIZE - 100, 300);
+  CHECK(n == -1 || (n >= 0 && n <= 100), "a write of 300 bytes with 100 readable "
+        "returned %d", n);
+  int want = n < 0 ? 0 : n;
+  CHECK(fsize(fd) == want, "write returned %d but the file has %d bytes", n, fsize(fd));
+  close(fd);
+  CHECK(slurp("ut_pw") == want, "the file reads back %d bytes", slurp("ut_pw"));
+  for(int i = 0; i < want; i++)
+    CHECK(buf2[i] == 'p', "byte %d of the file is wrong", i);
+  unlink("ut_pw");
+  sbrk(-PGSIZE);
+}
+
+// (See xv6_unlinkcwd.)
+static void
+use_removed_cwd(uint64 unused)
+{
+  CHECK(mkdir("ut_uc") == 0 && chdir("ut_uc") == 0, "cannot make and enter ut_uc");
+  CHECK(unlink("../ut_uc") == 0, "unlink of the (empty) working directory failed");
+  CHECK(open("f", O_CREATE | O_RDWR) == -1, "a file was created in a removed directory");
+  CHECK(mkdir("d") == -1, "a directory was made in a removed directory");
+  CHECK(chdir("/") == 0, "chdir / out of the removed directory failed");
+}
+
+// The working directory can be removed when empty; afterwards nothing
+// can be created in it, and the process can go elsewhere.
+static void
+xv6_unlinkcwd(void)
+{
+  CHECK(run_in_child(use_removed_cwd, 0) == 0, "the child failed");
+  CHECK(!exists("ut_uc"), "the removed directory is still there");
+}
+
+// (See xv6_manywrites.)
+static void
+write_remove_repeatedly(uint64 c)
+{
+  char name[16];
+  numbered(name, "ut_mw", c);
+  for(int i = 0; i < 20; i++){
+    for(int k = 0; k <= c; k++){
+      int fd = open(name, O_CREATE | O_TRUNC | O_RDWR);
+      CHECK(fd >= 0, "cannot create %s", name);
+      CHECK(write(fd, buf, sizeof(buf)) == sizeof(buf), "a write to %s fell short", name);
+      close(fd);
+    }
+    CHECK(unlink(name) == 0, "cannot remove %s", name);
+  }
+}
+
+// Four processes each write, close and remove files of 16 KiB over and
+// over, at the same time: the disk driver and the log under load.
+static void
+xv6_manywrites(void)
+{
+  for(int c = 0; c < 4; c++)
+    start_child(write_remove_repeatedly, c);
+  wait_all_ok(4, "a writing child");
+}
+
+#define BADWRITE_ROUNDS 2000   // more than the default image's data blocks
+
+// A write from a bad address allocates no disk block that is then lost:
+// after more such writes (to files then removed) than the disk has
+// blocks, writing still works.  (The host test also runs fsck.)
+static void
+xv6_badwrite(void)
+{
+  for(int i = 0; i < BADWRITE_ROUNDS; i++){
+    int fd = open("ut_bad", O_CREATE | O_TRUNC | O_WRONLY);
+    CHECK(fd >= 0, "round %d: cannot create ut_bad", i);
+    CHECK(write(fd, (char *)0xffffffffffUL, 1) == -1, "a write from a bad address succeeded");
+    CHECK(fsize(fd) == 0, "round %d: a failed write left %d bytes", i, fsize(fd));
+    close(fd);
+    CHECK(unlink("ut_bad") == 0, "round %d: unlink failed", i);
+  }
+  make_file("ut_bad", buf, sizeof(buf));
+  unlink("ut_bad");
+}
+
+static int execout_pipe[2];   // echo's output, when its exec works
+
+// (See xv6_execout.)  Returns (and so exits 0) if exec fails.
+static void
+exec_when_full(uint64 spare)
+{
+  close(1);
+  dup(execout_pipe[1]);
+  while(sbrk(MB) != SBRK_ERROR)
+    ;
+  while(sbrk(PGSIZE) != SBRK_ERROR)
+    ;
+  sbrk(-(int)(spare * PGSIZE));
+  char *argv[] = { "echo", "x", 0 };
+  exec("/echo", argv);
+}
+
+// exec with all memory taken but a few pages: it fails, or works (echo
+// then exits 0), never panics; and afterwards every page is free again.
+static void
+xv6_execout(void)
+{
+  int before = freemem();
+  CHECK(pipe(execout_pipe) == 0, "pipe failed");
+  for(int spare = 0; spare < 15; spare++){
+    int status = run_in_child(exec_when_full, spare);
+    CHECK(status == 0, "with %d pages to spare the child exited %d", spare, status);
+  }
+  close(execout_pipe[0]);
+  close(execout_pipe[1]);
+  int after = settle_freemem(before);
+  CHECK(after == before, "%d free pages before, %d after", before, after);
+}
+
+// Files created until the disk's inodes run out: the create that finds
+// none fails cleanly, and once the files are removed they can be made
+// again.
+static void
+xv6_outofinodes(void)
+{
+  char name[16];
+  int n = 0;
+  for(; n < 1000; n++){
+    numbered(name, "ut_oo", n);
+    int fd = open(name, O_CREATE | O_RDWR);
+    if(fd < 0)
+      break;
+    close(fd);
+  }
+  CHECK(n < 1000, "1000 files were created; the image has fewer inodes than that");
+  for(int i = 0; i < n; i++){
+    numbered(name, "ut_oo", i);
+    CHECK(unlink(name) == 0, "cannot remove %s", name);
+  }
+  for(int i = 0; i < n; i++){
+    numbered(name, "ut_oo", i);
+    int fd = open(name, O_CREATE | O_RDWR);
+    CHECK(fd >= 0, "after the cleanup, creating %s failed", name);
+    close(fd);
+  }
+  for(int i = 0; i < n; i++){
+    numbered(name, "ut_oo", i);
+    unlink(name);
+  }
+}
+
+// Every name of xv6's usertests: the test written for it above, or the
+// test of our table that checks the same thing.
+struct test xv6tests[] = {
+  { "copyin",         "xv6", QUICK, arg_ptr_write },
+  { "copyout",        "xv6", QUICK, arg_ptr_read },
+  { "copyinstr1",     "xv6", QUICK, arg_ptr_paths },
+  { "copyinstr2",     "xv6", QUICK, file_path_maxpath },
+  { "copyinstr3",     "xv6", QUICK, arg_ptr_crossing },
+  { "rwsbrk",         "xv6", QUICK, xv6_rwsbrk },
+  { "truncate1",      "xv6", QUICK, xv6_truncate1 },
+  { "truncate2",      "xv6", QUICK, xv6_truncate2 },
+  { "truncate3",      "xv6", QUICK, xv6_truncate3 },
+  { "openiput",       "xv6", QUICK, xv6_openiput },
+  { "exitiput",       "xv6", QUICK, xv6_exitiput },
+  { "iput",           "xv6", QUICK, xv6_iput },
+  { "opentest",       "xv6", QUICK, xv6_opentest },
+  { "writetest",      "xv6", QUICK, xv6_writetest },
+  { "writebig",       "xv6", SLOW,  file_maxfile },
+  { "createtest",     "xv6", QUICK, xv6_createtest },
+  { "dirtest",        "xv6", QUICK, xv6_dirtest },
+  { "exectest",       "xv6", QUICK, xv6_exectest },
+  { "pipe1",          "xv6", QUICK, pipe_order },
+  { "killstatus",     "xv6", QUICK, proc_kill },
+  { "killzero",       "xv6", QUICK, xv6_killzero },
+  { "preempt",        "xv6", QUICK, xv6_preempt },
+  { "exitwait",       "xv6", QUICK, proc_exit_status },
+  { "reparent",       "xv6", QUICK, xv6_reparent },
+  { "twochildren",    "xv6", QUICK, xv6_twochildren },
+  { "forkfork",       "xv6", QUICK, xv6_forkfork },
+  { "forkforkfork",   "xv6", QUICK, xv6_forkforkfork },
+  { "reparent2",      "xv6", QUICK, xv6_reparent2 },
+  { "mem",            "xv6", QUICK, xv6_mem },
+  { "sharedfd",       "xv6", QUICK, file_concurrent },
+  { "fourfiles",      "xv6", QUICK, file_concurrent },
+  { "createdelete",   "xv6", QUICK, xv6_createdelete },
+  { "unlinkread",     "xv6", QUICK, file_unlink_open },
+  { "linktest",       "xv6", QUICK, file_link_counts },
+  { "concreate",      "xv6", QUICK, xv6_concreate },
+  { "linkunlink",     "xv6", QUICK, xv6_linkunlink },
+  { "subdir",         "xv6", QUICK, file_dir_paths },
+  { "bigwrite",       "xv6", QUICK, xv6_bigwrite },
+  { "bigfile",        "xv6", QUICK, file_indirect },
+  { "fourteen",       "xv6", QUICK, xv6_fourteen },
+  { "rmdot",          "xv6", QUICK, xv6_rmdot },
+  { "dirfile",        "xv6", QUICK, xv6_dirfile },
+  { "iref",           "xv6", QUICK, xv6_iref },
+  { "forktest",       "xv6", QUICK, proc_fork_limit },
+  { "sbrkbasic",      "xv6", QUICK, xv6_sbrkbasic },
+  { "sbrkmuch",       "xv6", QUICK, xv6_sbrkmuch },
+  { "kernmem",        "xv6", QUICK, prot_kernel_memory },
+  { "MAXVAplus",      "xv6", QUICK, xv6_MAXVAplus },
+  { "sbrkfail",       "xv6", QUICK, xv6_sbrkfail },
+  { "sbrkarg",        "xv6", QUICK, xv6_sbrkarg },
+  { "validatetest",   "xv6", QUICK, xv6_validatetest },
+  { "bsstest",        "xv6", QUICK, xv6_bsstest },
+  { "bigargtest",     "xv6", QUICK, proc_exec_args },
+  { "argptest",       "xv6", QUICK, xv6_argptest },
+  { "stacktest",      "xv6", QUICK, prot_stack_guard },
+  { "textwrite",      "xv6", QUICK, prot_text_write },
+  { "nowrite",        "xv6", QUICK, xv6_nowrite },
+  { "pgbug",          "xv6", QUICK, arg_ptr_exec },
+  { "sbrkbugs",       "xv6", QUICK, xv6_sbrkbugs },
+  { "sbrklast",       "xv6", QUICK, xv6_sbrklast },
+  { "sbrk8000",       "xv6", QUICK, xv6_sbrk8000 },
+  { "badarg",         "xv6", QUICK, arg_ptr_exec },
+  { "lazy_alloc",     "xv6", QUICK, mem_lazy_huge },
+  { "lazy_unmap",     "xv6", QUICK, xv6_lazy_unmap },
+  { "lazy_copy",      "xv6", QUICK, mem_lazy_syscall_buffers },
+  { "lazy_copyinstr", "xv6", QUICK, xv6_lazy_copyinstr },
+  { "lazy_sbrk",      "xv6", QUICK, mem_sbrk_trapframe },
+  { "partial_write",  "xv6", QUICK, xv6_partial_write },
+  { "unlinkcwd",      "xv6", QUICK, xv6_unlinkcwd },
+  { "bigdir",         "xv6", SLOW,  file_many_in_dir },
+  { "manywrites",     "xv6", SLOW,  xv6_manywrites },
+  { "badwrite",       "xv6", SLOW,  xv6_badwrite },
+  { "execout",        "xv6", SLOW,  xv6_execout },
+  { "diskfull",       "xv6", SLOW,  file_disk_full },
+  { "outofinodes",    "xv6", SLOW,  xv6_outofinodes },
+};
+
+#define NXV6 NELEM(xv6tests)
+
 // ---- The runner -------------------------------------------------------------
 
-static char selected[NTESTS];
-static char failed[NTESTS];
+// Tests are numbered across both tables: the table's first, then xv6's.
+#define NALL (NTESTS + NXV6)
+
+static char selected[NALL];
+static char failed[NALL];
+
+// Test number k.
+static struct test *
+testat(int k)
+{
+  return k < NTESTS ? &tests[k] : &xv6tests[k - NTESTS];
+}
 
 // Run one test in a child, with a watchdog that kills it after
 // TEST_TIMEOUT ticks.  Prints the test's line; returns 1 if it passed.
@@ -2335,8 +3591,8 @@ main(int argc, char *argv[])
       usage();
     } else {
       int hit = 0;
-      for(int k = 0; k < NTESTS; k++){
-        if(strcmp(argv[i], tests[k].name) == 0 || strcmp(argv[i], tests[k].group) == 0){
+      for(int k = 0; k < NALL; k++){
+        if(strcmp(argv[i], testat(k)->name) == 0 || strcmp(argv[i], testat(k)->group) == 0){
           selected[k] = 1;
           hit = 1;
         }
@@ -2348,32 +3604,33 @@ main(int argc, char *argv[])
       named = 1;
     }
   }
-  for(int k = 0; k < NTESTS; k++){
-    if(!named)
-      selected[k] = 1;
-    if(quick && tests[k].slow)
+  for(int k = 0; k < NALL; k++){
+    if(!named && k < NTESTS)
+      selected[k] = 1;   // xv6's names run only when named
+    if(quick && testat(k)->slow)
       selected[k] = 0;
   }
 
   if(list){
-    for(int k = 0; k < NTESTS; k++)
+    for(int k = 0; k < NALL; k++)
       if(selected[k])
-        printf("%s %s %s\n", tests[k].name, tests[k].group, tests[k].slow ? "slow" : "quick");
+        printf("%s %s %s\n", testat(k)->name, testat(k)->group,
+               testat(k)->slow ? "slow" : "quick");
     exit(0);
   }
 
   int ntests = 0;
-  for(int k = 0; k < NTESTS; k++)
+  for(int k = 0; k < NALL; k++)
     ntests += selected[k];
   printf("usertests: %d tests%s\n", ntests, quick ? " (quick)" : "");
 
   int before = freemem();
   int nfailed = 0;
   int t0 = uptime();
-  for(int k = 0; k < NTESTS; k++){
+  for(int k = 0; k < NALL; k++){
     if(!selected[k])
       continue;
-    if(!run_test(&tests[k])){
+    if(!run_test(testat(k))){
       failed[k] = 1;
       nfailed++;
     }
@@ -2396,8 +3653,8 @@ main(int argc, char *argv[])
   // One write for the whole line, so no other output lands inside it.
   static char line[2048];
   int len = 0;
-  for(int k = 0; k <= NTESTS; k++){
-    char *name = k < NTESTS ? (failed[k] ? tests[k].name : 0) : (leaked ? "free-pages" : 0);
+  for(int k = 0; k <= NALL; k++){
+    char *name = k < NALL ? (failed[k] ? testat(k)->name : 0) : (leaked ? "free-pages" : 0);
     if(name == 0 || len + strlen(name) + 2 >= sizeof(line))
       continue;
     line[len++] = ' ';

@@ -10,7 +10,7 @@ static char buf[1024];
 
 // Whitespace separates words.
 static int
-isspace(char c)
+whitespace(char c)
 {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -26,7 +26,7 @@ count(int fd, const char *name)
     for(int i = 0; i < n; i++){
       if(buf[i] == '\n')
         lines++;
-      if(isspace(buf[i])){
+      if(whitespace(buf[i])){
         inword = 0;
       } else if(!inword){
         inword = 1;
