@@ -130,13 +130,16 @@ pipewrite(struct pipe *pi, uint64 addr, int n)
 
 // Read up to n bytes from pi into user address addr, waiting while the
 // pipe is empty and a writer exists.  Returns the bytes read, 0 at end of
-// file, or -1 if the caller is killed or addr is bad.
+// file, or -1 if the caller is killed or addr is bad.  A read of 0 bytes
+// returns 0 at once: there is nothing to wait for.
 int
 piperead(struct pipe *pi, uint64 addr, int n)
 {
   struct proc *pr = myproc();
   int done = 0;
 
+  if(n == 0)
+    return 0;
   acquire(&pi->lock);
   while(pi->nread == pi->nwrite && pi->writeopen){
     if(killed(pr)){

@@ -2091,6 +2091,99 @@ arg_negative_length(void)
   unlink("ut_neg");
 }
 
+// Run fn(arg) in a child and say whether it returned within `ticks`
+// clock ticks: 1 if it did, 0 if it was still blocked then (the child is
+// killed).  A second child is the timer; whichever of the two is done
+// first writes its byte to a pipe first.  Reaps both; the caller must
+// have no other children.
+static int
+returns_within(void (*fn)(uint64), uint64 arg, int ticks)
+{
+  int done[2];
+  CHECK(pipe(done) == 0, "pipe failed");
+  int worker = fork();
+  CHECK(worker >= 0, "fork failed");
+  if(worker == 0){
+    close(done[0]);
+    fn(arg);
+    write(done[1], "R", 1);
+    exit(0);
+  }
+  int timer = fork();
+  CHECK(timer >= 0, "fork failed");
+  if(timer == 0){
+    close(done[0]);
+    sleep(ticks);
+    write(done[1], "T", 1);
+    exit(0);
+  }
+  close(done[1]);
+  char first = 0;
+  CHECK(read(done[0], &first, 1) == 1, "neither the worker nor the timer wrote");
+  close(done[0]);
+  kill(worker);
+  kill(timer);
+  wait(0);
+  wait(0);
+  return first == 'R';
+}
+
+// read(fd, buf, 0), which must return 0 (checked by the caller's child).
+static void
+read_zero(uint64 fd)
+{
+  if(read(fd, buf, 0) != 0)
+    FAIL("read of 0 bytes from fd %ld did not return 0", fd);
+}
+
+// Reads and writes of 0 bytes return 0 at once on every kind of
+// descriptor -- an empty pipe whose writer is open, a pipe holding data,
+// the console, a file, a directory -- and change nothing: no byte is
+// consumed, the offset stays, the buffer is never touched (so even a bad
+// pointer is fine).
+static void
+arg_zero_length(void)
+{
+  int p[2];
+  CHECK(pipe(p) == 0, "pipe failed");
+  CHECK(returns_within(read_zero, p[0], 300),
+        "read of 0 bytes from an empty pipe (writer open) blocked");
+  CHECK(write(p[1], buf, 0) == 0, "pipe write of 0 bytes did not return 0");
+  CHECK(write(p[1], "ab", 2) == 2, "pipe write failed");
+  CHECK(read(p[0], buf, 0) == 0, "pipe read of 0 bytes with data queued did not return 0");
+  CHECK(read(p[0], (char *)KERNBASE, 0) == 0 && write(p[1], (char *)KERNBASE, 0) == 0,
+        "pipe read/write of 0 bytes at a kernel address did not return 0");
+  CHECK(read(p[0], buf, 5) == 2 && buf[0] == 'a' && buf[1] == 'b',
+        "a pipe read of 0 bytes consumed data");
+  close(p[0]);
+  CHECK(write(p[1], buf, 0) == 0, "pipe write of 0 bytes with no reader did not return 0");
+  close(p[1]);
+
+  int con = open("console", O_RDWR);
+  CHECK(con >= 0, "cannot open the console");
+  CHECK(returns_within(read_zero, con, 300), "console read of 0 bytes blocked");
+  CHECK(write(con, buf, 0) == 0 && write(con, (char *)KERNBASE, 0) == 0,
+        "console write of 0 bytes did not return 0");
+  close(con);
+
+  make_file("ut_zero", "hello", 5);
+  int fd = open("ut_zero", O_RDWR);
+  CHECK(fd >= 0, "cannot open ut_zero");
+  CHECK(read(fd, buf, 0) == 0 && write(fd, buf, 0) == 0,
+        "file read/write of 0 bytes did not return 0");
+  CHECK(read(fd, (char *)KERNBASE, 0) == 0 && write(fd, (char *)KERNBASE, 0) == 0,
+        "file read/write of 0 bytes at a kernel address did not return 0");
+  CHECK(read(fd, buf, 1) == 1 && buf[0] == 'h', "a 0-byte read or write moved the offset");
+  CHECK(read(fd, buf, 10) == 4 && read(fd, buf, 0) == 0, "file read of 0 bytes at the end failed");
+  CHECK(fsize(fd) == 5, "a 0-byte write changed the size");
+  close(fd);
+  unlink("ut_zero");
+
+  fd = open(".", O_RDONLY);
+  CHECK(fd >= 0 && read(fd, buf, 0) == 0, "directory read of 0 bytes did not return 0");
+  close(fd);
+}
+
 // Descriptors that are not open are refused by every call.
 static void
 arg_bad_fd(void)
@@ -2218,6 +2311,7 @@ struct test {
   { "ptr-wait",          "sysarg",  QUICK, arg_ptr_wait },
   { "ptr-crossing",      "sysarg",  QUICK, arg_ptr_crossing },
   { "negative-length",   "sysarg",  QUICK, arg_negative_length },
+  { "zero-length",       "sysarg",  QUICK, arg_zero_length },
   { "bad-fd",            "sysarg",  QUICK, arg_bad_fd },
   { "sbrk-how",          "sysarg",  QUICK, arg_sbrk_how },
   { "mknod-args",        "sysarg",  QUICK, arg_mknod },
