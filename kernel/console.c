@@ -37,6 +37,16 @@ consputc(int c)
 // Typed input, a ring buffer indexed by ever-growing counters:
 //   [r, w)  complete lines (or a Ctrl-D-ended chunk), ready for read()
 //   [w, e)  the line being edited
+//
+// Flow control.  When the buffer is full, the UART's receive interrupt is
+// turned off, so that further characters wait in the UART (QEMU holds the
+// rest back) instead of being dropped.  The rule: reception is off exactly
+// when cons.rxoff is set, and both the decision (full, or room again) and
+// the register write that carries it out happen in one critical section
+// of cons.lock.  A decision carried out after the lock is released can be
+// overtaken by the opposite decision on another hart -- a reader makes
+// room and turns reception on, then a stale "full" turns it off with the
+// buffer empty -- and input would stop for good.
 #define INPUT_BUF_SIZE 128
 static struct {
   struct spinlock lock;
@@ -44,7 +54,19 @@ static struct {
   uint r;
   uint w;
   uint e;
+  int rxoff;     // the UART's receive interrupt is off: the buffer was full
 } cons;
+
+// Turn reception back on if it is off and there is room.  Caller holds
+// cons.lock.
+static void
+rx_on_if_room(void)
+{
+  if(cons.rxoff && cons.e - cons.r < INPUT_BUF_SIZE){
+    uartrxresume();
+    cons.rxoff = 0;
+  }
+}
 
 // write() on the console: send n bytes from src (a user address when
 // user_src is set).  Returns the number written.
@@ -86,6 +108,9 @@ consoleread(int user_dst, uint64 dst, int n)
     }
 
     char c = cons.buf[cons.r++ % INPUT_BUF_SIZE];
+    // Room again: take input now, not only when this read returns (a
+    // line longer than the buffer keeps the read going).
+    rx_on_if_room();
 
     if(c == CTRL('D')){
       if(n < target){
@@ -104,17 +129,23 @@ consoleread(int user_dst, uint64 dst, int n)
       break;
   }
   release(&cons.lock);
-  uartrxresume();   // there is room for typed input again
 
   return target - n;
 }
 
-// Can the console take another typed character?  (uartintr asks.)
+// Can the console take another typed character?  uartintr asks before
+// it takes each one from the UART.  If not, reception is turned off here,
+// under the same lock as the decision (see the rule above cons); the read
+// that makes room turns it on again.
 int
 consoleroom(void)
 {
   acquire(&cons.lock);
   int room = cons.e - cons.r < INPUT_BUF_SIZE;
+  if(!room && !cons.rxoff){
+    uartrxstop();
+    cons.rxoff = 1;
+  }
   release(&cons.lock);
   return room;
 }

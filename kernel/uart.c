@@ -79,18 +79,14 @@ uartgetc(void)
 }
 
 // Receive interrupt: hand every waiting character to the console.
-// When the console's input buffer is full, stop taking characters and
-// turn the receive interrupt off: they wait in the UART (and QEMU holds
-// back the rest) instead of being dropped, until a read makes room and
-// calls uartrxresume().
+// When the console's input buffer is full, stop taking characters: they
+// wait in the UART (and QEMU holds back the rest) instead of being
+// dropped.  consoleroom() has then turned the receive interrupt off, and
+// a read that makes room turns it on again (the rule is in console.c).
 void
 uartintr(void)
 {
-  for(;;){
-    if(!consoleroom()){
-      WriteReg(IER, 0);
-      break;
-    }
+  while(consoleroom()){
     int c = uartgetc();
     if(c == -1)
       break;
@@ -98,7 +94,15 @@ uartintr(void)
   }
 }
 
-// The console has room again: take input interrupts once more.
+// Stop receive interrupts.  Only the console calls this, holding its lock.
+void
+uartrxstop(void)
+{
+  WriteReg(IER, 0);
+}
+
+// Take receive interrupts again.  Only the console calls this, holding
+// its lock.
 void
 uartrxresume(void)
 {
