@@ -1664,6 +1664,126 @@ file_fd_limit(void)
   unlink("ut_fds");
 }
 
+// The cache storm (see file_cache_storm).
+#define STORM_READERS 44       // with the writers, each a file open: NINODE is 50
+#define STORM_WRITERS 2
+#define STORM_BLOCKS  6        // blocks in each reader's file
+#define STORM_WRITE   (3 * BSIZE)    // a writer's write: one transaction
+#define STORM_PIECES  8
+#define STORM_FLUSH   (80 * BSIZE)   // more than the cache holds
+
+// The byte in block k of storm file i.
+static uchar
+storm_byte(int i, int k)
+{
+  return (uchar)(i * 31 + k * 7 + 1);
+}
+
+// A storm reader: read the file open at fd, storm file i, and check
+// every byte.
+static void
+storm_reader(int i, int fd)
+{
+  for(int k = 0; k < STORM_BLOCKS; k++){
+    CHECK(read(fd, buf, BSIZE) == BSIZE, "reader %d: short read of block %d", i, k);
+    for(int j = 0; j < BSIZE; j++)
+      CHECK((uchar)buf[j] == storm_byte(i, k), "reader %d: byte %d of block %d is %d, not %d",
+            i, j, k, (uchar)buf[j], storm_byte(i, k));
+  }
+  close(fd);
+}
+
+// A storm writer: grow a file of its own piece by piece, each write a
+// transaction of its own, so that the log keeps pinning blocks; then
+// check what it wrote and remove the file.
+static void
+storm_writer(int w)
+{
+  char name[16];
+  numbered(name, "ut_sw", w);
+  int fd = open(name, O_CREATE | O_TRUNC | O_RDWR);
+  CHECK(fd >= 0, "writer %d cannot create %s", w, name);
+  for(int j = 0; j < STORM_WRITE; j++)
+    buf[j] = 'a' + (j + w) % 26;
+  for(int piece = 0; piece < STORM_PIECES; piece++)
+    CHECK(write(fd, buf, STORM_WRITE) == STORM_WRITE, "writer %d: write %d failed", w, piece);
+  close(fd);
+  fd = open(name, O_RDONLY);
+  CHECK(fd >= 0, "writer %d cannot reopen %s", w, name);
+  for(int piece = 0; piece < STORM_PIECES; piece++){
+    CHECK(read(fd, buf2, STORM_WRITE) == STORM_WRITE, "writer %d: read %d failed", w, piece);
+    CHECK(memcmp(buf, buf2, STORM_WRITE) == 0, "writer %d read back different data", w);
+  }
+  close(fd);
+  CHECK(unlink(name) == 0, "writer %d cannot remove %s", w, name);
+}
+
+// Many processes read blocks nobody has cached, all at the same moment,
+// while others write files (so the log pins blocks): more bufs are wanted
+// at once than the buffer cache has.  The kernel must make them wait
+// their turn -- not panic, not deadlock -- and every reader must get its
+// own file's data.
+static void
+file_cache_storm(void)
+{
+  char name[16];
+
+  for(int i = 0; i < STORM_READERS; i++){
+    for(int k = 0; k < STORM_BLOCKS; k++)
+      memset(buf + k * BSIZE, storm_byte(i, k), BSIZE);
+    numbered(name, "ut_st", i);
+    make_file(name, buf, STORM_BLOCKS * BSIZE);
+  }
+  // Push the readers' blocks out of the cache: write and read back a
+  // file larger than the cache.
+  int fd = open("ut_sflush", O_CREATE | O_TRUNC | O_RDWR);
+  CHECK(fd >= 0, "cannot create ut_sflush");
+  memset(buf, 'f', sizeof(buf));
+  for(int done = 0; done < STORM_FLUSH; done += sizeof(buf))
+    CHECK(write(fd, buf, sizeof(buf)) == sizeof(buf), "cannot write ut_sflush");
+  close(fd);
+  fd = open("ut_sflush", O_RDONLY);
+  while(read(fd, buf, sizeof(buf)) > 0)
+    ;
+  close(fd);
+
+  // Everyone waits at the gate (a pipe) until the last has been forked
+  // and the parent closes its write end: then all start at once.
+  int gate[2];
+  CHECK(pipe(gate) == 0, "pipe failed");
+  int n = STORM_WRITERS + STORM_READERS;
+  for(int i = 0; i < n; i++){
+    int pid = fork();
+    CHECK(pid >= 0, "fork %d of %d failed", i + 1, n);
+    if(pid == 0){
+      // A reader opens its file first, so that its first step through
+      // the gate is the read of a data block, a miss.
+      int rfd = -1;
+      if(i >= STORM_WRITERS){
+        numbered(name, "ut_st", i - STORM_WRITERS);
+        CHECK((rfd = open(name, O_RDONLY)) >= 0, "cannot open %s", name);
+      }
+      char c;
+      close(gate[1]);
+      read(gate[0], &c, 1);
+      if(rfd < 0)
+        storm_writer(i);
+      else
+        storm_reader(i - STORM_WRITERS, rfd);
+      exit(0);
+    }
+  }
+  close(gate[0]);
+  close(gate[1]);
+  wait_all_ok(n, "a storm reader or writer");
+
+  for(int i = 0; i < STORM_READERS; i++){
+    numbered(name, "ut_st", i);
+    unlink(name);
+  }
+  unlink("ut_sflush");
+}
+
 // ---- Pipes ----------------------------------------------------------------
 
 // 100 KB through a pipe in odd-sized pieces arrive complete and in order.
@@ -2332,6 +2452,7 @@ struct test {
   { "dup-offset",        "file",    QUICK, file_dup_offset },
   { "fork-offset",       "file",    QUICK, file_fork_offset },
   { "fd-limit",          "file",    QUICK, file_fd_limit },
+  { "cache-storm",       "file",    QUICK, file_cache_storm },
 
   { "pipe-order",        "pipe",    QUICK, pipe_order },
   { "pipe-eof",          "pipe",    QUICK, pipe_eof },
