@@ -156,16 +156,26 @@ bget(uint dev, uint blockno)
   return b;
 }
 
+// Move b's data between memory and the disk: to the disk if towrite,
+// from it otherwise.  Either way, memory and disk agree afterwards.  The
+// caller holds b->lock; `who` is the panic message if not.
+static void
+transfer(struct buf *b, int towrite, char *who)
+{
+  if(!holdingsleep(&b->lock))
+    panic(who);
+  virtio_disk_rw(b, towrite);
+  b->valid = 1;
+}
+
 // Return a locked buf holding the current contents of block blockno.
 struct buf *
 bread(uint dev, uint blockno)
 {
   struct buf *b = bget(dev, blockno);
 
-  if(!b->valid){
-    virtio_disk_rw(b, 0);
-    b->valid = 1;
-  }
+  if(!b->valid)
+    transfer(b, 0, "bread: buffer not locked");
   return b;
 }
 
@@ -173,9 +183,7 @@ bread(uint dev, uint blockno)
 void
 bwrite(struct buf *b)
 {
-  if(!holdingsleep(&b->lock))
-    panic("bwrite: buffer not locked by the caller");
-  virtio_disk_rw(b, 1);
+  transfer(b, 1, "bwrite: buffer not locked by the caller");
 }
 
 // Drop one reference to b.  When it was the last, b goes idle: it is
