@@ -41,14 +41,23 @@ class Machine:
 
     def __init__(self, image, kernel=KERNEL, cpus=CPUS, extra=(), timeout=60):
         self.image = image
+        self.cpus = cpus
         cmd = qemu_command(kernel, image, cpus, extra)
         self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
                                    codec_errors="replace", timeout=timeout)
         self.log = []
 
     def boot(self, timeout=60):
-        """Wait for the first shell prompt."""
-        self.expect_prompt(timeout)
+        """Wait for the first shell prompt, and for every other hart's
+        "hart N starting" line: on a loaded host those may come after
+        the prompt, and would otherwise land in the first command's
+        output."""
+        seen = self.expect_prompt(timeout)
+        for hart in range(1, self.cpus):
+            line = "hart %d starting" % hart
+            if line not in seen:
+                self.child.expect_exact(line, timeout=timeout)
+                seen += self.child.before + self.child.after
         return self
 
     def expect_prompt(self, timeout=60):
