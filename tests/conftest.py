@@ -56,7 +56,9 @@ class Machine:
         for hart in range(1, self.cpus):
             line = "hart %d starting" % hart
             if line not in seen:
-                self.child.expect_exact(line, timeout=timeout)
+                # The whole line, its newline too, so that the next
+                # command's output starts with the command's echo.
+                self.child.expect(line + r"\r*\n", timeout=timeout)
                 seen += self.child.before + self.child.after
         return self
 
