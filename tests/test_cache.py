@@ -26,6 +26,7 @@ def free_pages(m, what):
     return int(found.group(1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cpus", [1, 3])
 def test_readers_storming_the_cache_wait_instead_of_panicking(image_copy, cpus):
     m = Machine(image_copy, cpus=cpus, timeout=300)
