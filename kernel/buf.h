@@ -8,9 +8,8 @@ struct buf {
   uint dev;
   uint blockno;
   struct sleeplock lock;
-  uint refcnt;
-  struct buf *prev;     // least-recently-used list
-  struct buf *next;
+  uint refcnt;          // holders, lock waiters and log pins; 0 = idle
+  uint64 idle_since;    // when it last went idle (bio.c's clock), for LRU
   uchar data[BSIZE];
 };
 

@@ -164,6 +164,7 @@ void            uartintr(void);
 void            uartputc(int);
 void            uartputc_sync(int);
 int             uartgetc(void);
+void            uartrxstop(void);
 void            uartrxresume(void);
 
 // vm.c

@@ -121,7 +121,10 @@ fileclose(struct file *f)
 }
 
 // Copy the metadata of f's inode to the struct stat at user address addr.
-// Returns 0, or -1 if f is a pipe or addr is bad.
+// Returns 0, or -1 if f is a pipe or addr is bad.  Every byte the user
+// gets is set here, the padding between nlink and size included: st
+// lives on the kernel stack, and whatever an earlier call left there
+// must not reach the user.
 int
 filestat(struct file *f, uint64 addr)
 {
@@ -129,6 +132,7 @@ filestat(struct file *f, uint64 addr)
 
   if(f->type != FD_INODE && f->type != FD_DEVICE)
     return -1;
+  memset(&st, 0, sizeof(st));
   ilock(f->ip);
   stati(f->ip, &st);
   iunlock(f->ip);

@@ -42,6 +42,7 @@ class Machine:
 
     def __init__(self, image, kernel=KERNEL, cpus=CPUS, extra=(), timeout=60):
         self.image = image
+        self.cpus = cpus
         cmd = qemu_command(kernel, image, cpus, extra)
         self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
                                    codec_errors="replace", timeout=timeout)

@@ -12,10 +12,11 @@
 //
 // Who does what:
 //   main      makes the scratch directory /fuzz.tmp (every file the
-//             fuzzer creates lives under it), starts NPROCS workers, waits
-//             for them, waits for the free-page count to settle (orphans
-//             are init's to reap), removes /fuzz.tmp and compares
-//             freemem() with its value at the start.
+//             fuzzer creates lives under it) and the storm files in it,
+//             starts NPROCS workers, waits for them, waits for the
+//             free-page count to settle (orphans are init's to reap),
+//             removes /fuzz.tmp and compares freemem() with its value at
+//             the start.
 //   worker    in /fuzz.tmp/wN, runs one batch process after another until
 //             the time is up.  Next to each batch it starts a watchdog
 //             that kills the batch if it is still alive after WATCHDOG
@@ -24,11 +25,18 @@
 //   batch     issues BATCH random calls with hostile arguments and checks
 //             the answers the contract fixes (a call on a descriptor that
 //             is not open fails, open returns the lowest free descriptor,
-//             sbrk past TRAPFRAME fails and changes nothing, ...).  A
-//             broken promise prints "fuzz: FAIL: ..." with the batch's
-//             seed and the call, and spoils the verdict.  Its console is
-//             kept at descriptor REPORT_FD only; descriptors 0-2 are
-//             closed, so that nothing it writes floods the console.
+//             sbrk past TRAPFRAME fails and changes nothing, a read or
+//             write of 0 bytes returns 0 at once, ...).  A broken promise
+//             prints "fuzz: FAIL: ..." with the batch's seed and the
+//             call, and spoils the verdict.  Its console is kept at
+//             descriptor REPORT_FD only; descriptors 0-2 are closed, so
+//             that nothing it writes floods the console.  Around a call
+//             that must return at once it writes a tag, then '.', to a
+//             pipe at MARK_FD: if the watchdog ends the batch with a tag
+//             last in that pipe, the call blocked, and the worker says so.
+//             Now and then a batch starts a storm: STORM_KIDS children
+//             read blocks of the storm files (made by main, too many to
+//             be cached) all at the same moment.
 //   child     a batch's fork()ed children: a few calls each, including the
 //             deadly ones (bad memory accesses, illegal instructions,
 //             shrinking sbrk below their own code), and never anything
@@ -52,6 +60,7 @@
 
 #define SCRATCH    "/fuzz.tmp"
 #define REPORT_FD  (NOFILE - 1)   // a batch's only way to the console
+#define MARK_FD    (NOFILE - 2)   // a batch's tags for its worker (see mark)
 #define BUFSZ      (8 * PGSIZE)   // a batch's own buffer, bottom of its heap
 #define BATCH      60             // calls per batch process
 #define WATCHDOG   200            // ticks a batch may live
@@ -63,6 +72,9 @@
 #define INT_MAX    0x7fffffff
 #define INT_MIN    (-INT_MAX - 1)
 #define NELEM(a)   (sizeof(a) / sizeof((a)[0]))
+#define NSTORMF    36             // storm files, in SCRATCH
+#define STORMBLKS  4              // blocks in each
+#define STORM_KIDS 36             // readers in one storm, at most
 
 int main(int argc, char *argv[]);
 
@@ -114,6 +126,7 @@ static int wid;               // worker number
 static uint bseed;            // this batch's seed, for reports
 static uint lastup;           // last uptime() seen
 static uint scratchino;       // inode number of SCRATCH
+static int havemark;          // MARK_FD leads to the worker
 
 static char longname[MAXPATH];          // one element of MAXPATH-1 bytes
 static char deeppath[MAXPATH];          // "a/a/a/...", MAXPATH-1 bytes
@@ -178,6 +191,33 @@ expect(int ok, const char *what, long got)
 {
   if(!ok)
     fail(what, got);
+}
+
+// Tell the worker what the batch is doing: a tag before a call that
+// must return at once, '.' after it.  Only the batch itself marks.
+static void
+mark(char tag)
+{
+  if(havemark && !inchild)
+    write(MARK_FD, &tag, 1);
+}
+
+// The byte in block k of storm file f.
+static uchar
+storm_byte(int f, int k)
+{
+  return (uchar)(f * 13 + k * 5 + 3);
+}
+
+// The path of storm file f into name (at least 32 bytes).
+static void
+storm_name(char *name, int f)
+{
+  strcpy(name, SCRATCH "/st");
+  int len = strlen(name);
+  name[len] = '0' + f / 10;
+  name[len + 1] = '0' + f % 10;
+  name[len + 2] = 0;
 }
 
 // ---- Raw calls: every argument register under our control -----------------
@@ -584,6 +624,57 @@ act_write(void)
   if(bad && n > 0)
     expect(r == -1, "write from an unreadable address did not fail", r);
   expect(r <= n || n < 0, "write returned more than asked for", r);
+}
+
+// read or write 0 bytes, from or to any pointer (even a bad one): the
+// buffer is never touched.  On a descriptor that is not open: -1.  On a
+// pipe end (empty or not, the other end open or not), the console or a
+// directory: 0 in the direction it allows, -1 in the other.  On a file
+// or a device: 0, or -1 (write-only, read-only, no driver).  The pipe
+// and console calls must return at once; a hang is caught by the
+// watchdog and reported by the worker through the mark.
+static void
+act_zero(void)
+{
+  int isopen, bad, fd, kind;
+  int writing = rnd(2);
+
+  if(rnd(6) == 0){
+    fd = REPORT_FD;   // the console
+    isopen = 1;
+    kind = K_RESERVED;
+  } else {
+    fd = pickfd(&isopen);
+    kind = isopen ? fdk[fd] : K_CLOSED;
+  }
+  uint64 p = wildptr(!writing, &bad);
+  mark(writing ? 'w' : 'r');
+  long r = rawcall(writing ? SYS_write : SYS_read, junkint(fd), p, junkint(0));
+  mark('.');
+  calls++;
+  switch(kind){
+  case K_CLOSED:
+    expect(r == -1, "a 0-byte read or write on a descriptor that is not open did not fail", r);
+    break;
+  case K_RESERVED:
+    expect(r == 0, "a 0-byte read or write on the console did not return 0", r);
+    break;
+  case K_PREAD:
+  case K_PWRITE:
+    if(writing == (kind == K_PWRITE))
+      expect(r == 0, "a 0-byte read or write on a pipe did not return 0", r);
+    else
+      expect(r == -1, "a 0-byte call on the wrong end of a pipe did not fail", r);
+    break;
+  case K_DIR:
+    if(writing)
+      expect(r == -1, "a 0-byte write to a directory did not fail", r);
+    else
+      expect(r == 0, "a 0-byte read of a directory did not return 0", r);
+    break;
+  default:
+    expect(r == 0 || r == -1, "a 0-byte read or write returned neither 0 nor -1", r);
+  }
 }
 
 // fstat into our struct stat or into a wild pointer.
@@ -1217,6 +1308,8 @@ childwork(void)
   inchild = 1;
   nkids = 0;
   mypid = getpid();
+  close(MARK_FD);
+  fdk[MARK_FD] = K_CLOSED;
   for(int fd = 0; fd < NOFILE; fd++){
     if(fdk[fd] == K_PREAD || fdk[fd] == K_PWRITE){
       close(fd);
@@ -1320,10 +1413,101 @@ act_forkmany(void)
   }
 }
 
+// A storm reader, child number i of a storm: open a storm file, wait at
+// the gate until the whole storm is forked, read the file and check its
+// bytes.
+static void
+storm_child(int i, int gate[2])
+{
+  static char name[32];
+  char c;
+
+  close(gate[1]);
+  int f = (i + bseed) % NSTORMF;
+  storm_name(name, f);
+  int fd = open(name, O_RDONLY);
+  read(gate[0], &c, 1);
+  if(fd < 0)
+    exit(0);   // out of files or inodes just now: nothing to check
+  for(int k = 0; k < STORMBLKS; k++){
+    int r = read(fd, heap, BSIZE);
+    expect(r == BSIZE, "a storm reader's read came back short", r);
+    for(int j = 0; j < BSIZE; j++)
+      expect((uchar)heap[j] == storm_byte(f, k), "a storm reader read bytes not of its file", j);
+  }
+  exit(0);
+}
+
+// The leader of a storm: keep only the console, shrink to the batch's
+// base memory, so that many children fit, fork up to STORM_KIDS readers,
+// open the gate once all are forked, and reap them.  Exits FAILCODE if
+// one failed.
+static void
+storm_leader(void)
+{
+  int gate[2], status, n = 0, failed = 0;
+
+  inchild = 1;
+  for(int fd = 0; fd < REPORT_FD; fd++)
+    close(fd);   // the batch's files and pipes, and MARK_FD
+  while(curbrk() > floor){
+    uint64 excess = curbrk() - floor;
+    sbrk(-(int)(excess > (1 << 30) ? (1 << 30) : excess));
+  }
+  if(pipe(gate) < 0)
+    exit(0);
+  while(n < STORM_KIDS){
+    int pid = fork();
+    if(pid < 0)
+      break;
+    if(pid == 0)
+      storm_child(n, gate);
+    n++;
+  }
+  close(gate[0]);
+  close(gate[1]);
+  while(wait(&status) > 0)
+    failed |= status == FAILCODE;
+  exit(failed ? FAILCODE : 0);
+}
+
+// A storm: up to STORM_KIDS processes read blocks of the storm files all
+// at the same moment, most of them not cached -- more buffers wanted at
+// once than the cache has.  The kernel must make them wait, not panic.
+// (A leader process does it; see storm_leader.)
+static void
+act_storm(void)
+{
+  int status;
+
+  int leader = fork();
+  calls++;
+  if(leader < 0)
+    return;
+  if(leader == 0)
+    storm_leader();
+  // Reap the leader, and whatever other children end meanwhile.
+  for(;;){
+    int r = wait(&status);
+    calls++;
+    expect(r > 0, "wait lost the storm's leader", r);
+    if(status == FAILCODE)
+      fail("a storm reader or a child reported a failed check", r);
+    if(r == leader)
+      break;
+    for(int i = 0; i < nkids; i++){
+      if(kids[i] == r){
+        kids[i] = kids[--nkids];
+        break;
+      }
+    }
+  }
+}
+
 // One batch process: BATCH random calls (fewer if time is up), then exit
 // with the number of calls made.
 static void
-batch(int worker, uint seed, uint deadline)
+batch(int worker, uint seed, uint deadline, int markfd)
 {
   wid = worker;
   bseed = seed;
@@ -1332,15 +1516,22 @@ batch(int worker, uint seed, uint deadline)
   lastup = uptime();
   depth = 1;
 
-  // Keep the console at REPORT_FD only.
-  for(int fd = 3; fd < NOFILE; fd++)
-    close(fd);
-  for(int fd = dup(1); fd >= 0 && fd < REPORT_FD; fd = dup(1))
+  // Keep the console at REPORT_FD and the worker's mark pipe at
+  // MARK_FD, nothing else: fill every slot with the console, then put
+  // the mark pipe in MARK_FD's place and close everything below it.
+  for(int fd = 3; fd < NOFILE; fd++){
+    if(fd != markfd)
+      close(fd);
+  }
+  while(dup(1) >= 0)
     ;
-  for(int fd = 0; fd < REPORT_FD; fd++){
+  close(MARK_FD);
+  havemark = markfd >= 0 && markfd < MARK_FD && dup(markfd) == MARK_FD;
+  for(int fd = 0; fd < MARK_FD; fd++){
     close(fd);
     fdk[fd] = K_CLOSED;
   }
+  fdk[MARK_FD] = K_RESERVED;
   fdk[REPORT_FD] = K_RESERVED;
 
   heap = sbrk(BUFSZ);
@@ -1384,6 +1575,11 @@ batch(int worker, uint seed, uint deadline)
       if(rnd(4) == 0)
         act_deadcwd();
       break;
+    case 35: act_zero(); break;
+    case 36:
+      if(rnd(2) == 0)
+        act_storm();
+      break;
     default: act_misc(); break;
     }
   }
@@ -1416,15 +1612,26 @@ worker(int id, uint64 seed, uint deadline, int out)
       sleep(2);
       continue;
     }
+    int mk[2];
+    if(pipe(mk) < 0)
+      mk[0] = mk[1] = -1;
     int b = fork();
     if(b < 0){
+      if(mk[0] >= 0){
+        close(mk[0]);
+        close(mk[1]);
+      }
       sleep(2);   // out of processes or memory for now
       continue;
     }
     if(b == 0){
       close(out);
-      batch(id, bs, deadline);
+      if(mk[0] >= 0)
+        close(mk[0]);
+      batch(id, bs, deadline, mk[1]);
     }
+    if(mk[1] >= 0)
+      close(mk[1]);
     int t = -1;
     for(int tries = 0; t < 0 && tries < 50; tries++){
       t = fork();
@@ -1453,6 +1660,18 @@ worker(int id, uint64 seed, uint deadline, int out)
       res.failures++;
       break;
     }
+    // The batch's last tag: a call it was in when the watchdog ended it.
+    char tags[64], last = '.';
+    int n;
+    while(mk[0] >= 0 && (n = read(mk[0], tags, sizeof(tags))) > 0)
+      last = tags[n - 1];
+    if(mk[0] >= 0)
+      close(mk[0]);
+    if(last != '.'){
+      printf("fuzz: FAIL: worker %d, batch seed %u: a %s of 0 bytes blocked\n",
+             id, bs, last == 'r' ? "read" : "write");
+      res.failures++;
+    }
     res.batches++;
     if(status == FAILCODE)
       res.failures++;
@@ -1463,7 +1682,31 @@ worker(int id, uint64 seed, uint deadline, int out)
   exit(0);
 }
 
-// ---- Cleaning up ------------------------------------------------------------
+// ---- Setting up and cleaning up ---------------------------------------------
+
+// Write the storm files that act_storm's readers read.  Returns 0, or -1
+// if one could not be written.
+static int
+make_storm_files(void)
+{
+  static char name[32], block[BSIZE];
+
+  for(int f = 0; f < NSTORMF; f++){
+    storm_name(name, f);
+    int fd = open(name, O_CREATE | O_TRUNC | O_WRONLY);
+    if(fd < 0)
+      return -1;
+    for(int k = 0; k < STORMBLKS; k++){
+      memset(block, storm_byte(f, k), BSIZE);
+      if(write(fd, block, BSIZE) != BSIZE){
+        close(fd);
+        return -1;
+      }
+    }
+    close(fd);
+  }
+  return 0;
+}
 
 // Remove the directory tree dir (in the current directory), without
 // recursion: a user stack is one page.  Returns 0, or -1 if something
@@ -1539,6 +1782,10 @@ main(int argc, char *argv[])
   }
   if(stat(SCRATCH, &st) < 0){
     printf("fuzz: FAIL: cannot stat %s\n", SCRATCH);
+    exit(1);
+  }
+  if(make_storm_files() < 0){
+    printf("fuzz: FAIL: cannot write the storm files\n");
     exit(1);
   }
   scratchino = st.ino;

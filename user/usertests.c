@@ -1665,6 +1665,126 @@ file_fd_limit(void)
   unlink("ut_fds");
 }
 
+// The cache storm (see file_cache_storm).
+#define STORM_READERS 44       // with the writers, each a file open: NINODE is 50
+#define STORM_WRITERS 2
+#define STORM_BLOCKS  6        // blocks in each reader's file
+#define STORM_WRITE   (3 * BSIZE)    // a writer's write: one transaction
+#define STORM_PIECES  8
+#define STORM_FLUSH   (80 * BSIZE)   // more than the cache holds
+
+// The byte in block k of storm file i.
+static uchar
+storm_byte(int i, int k)
+{
+  return (uchar)(i * 31 + k * 7 + 1);
+}
+
+// A storm reader: read the file open at fd, storm file i, and check
+// every byte.
+static void
+storm_reader(int i, int fd)
+{
+  for(int k = 0; k < STORM_BLOCKS; k++){
+    CHECK(read(fd, buf, BSIZE) == BSIZE, "reader %d: short read of block %d", i, k);
+    for(int j = 0; j < BSIZE; j++)
+      CHECK((uchar)buf[j] == storm_byte(i, k), "reader %d: byte %d of block %d is %d, not %d",
+            i, j, k, (uchar)buf[j], storm_byte(i, k));
+  }
+  close(fd);
+}
+
+// A storm writer: grow a file of its own piece by piece, each write a
+// transaction of its own, so that the log keeps pinning blocks; then
+// check what it wrote and remove the file.
+static void
+storm_writer(int w)
+{
+  char name[16];
+  numbered(name, "ut_sw", w);
+  int fd = open(name, O_CREATE | O_TRUNC | O_RDWR);
+  CHECK(fd >= 0, "writer %d cannot create %s", w, name);
+  for(int j = 0; j < STORM_WRITE; j++)
+    buf[j] = 'a' + (j + w) % 26;
+  for(int piece = 0; piece < STORM_PIECES; piece++)
+    CHECK(write(fd, buf, STORM_WRITE) == STORM_WRITE, "writer %d: write %d failed", w, piece);
+  close(fd);
+  fd = open(name, O_RDONLY);
+  CHECK(fd >= 0, "writer %d cannot reopen %s", w, name);
+  for(int piece = 0; piece < STORM_PIECES; piece++){
+    CHECK(read(fd, buf2, STORM_WRITE) == STORM_WRITE, "writer %d: read %d failed", w, piece);
+    CHECK(memcmp(buf, buf2, STORM_WRITE) == 0, "writer %d read back different data", w);
+  }
+  close(fd);
+  CHECK(unlink(name) == 0, "writer %d cannot remove %s", w, name);
+}
+
+// Many processes read blocks nobody has cached, all at the same moment,
+// while others write files (so the log pins blocks): more bufs are wanted
+// at once than the buffer cache has.  The kernel must make them wait
+// their turn -- not panic, not deadlock -- and every reader must get its
+// own file's data.
+static void
+file_cache_storm(void)
+{
+  char name[16];
+
+  for(int i = 0; i < STORM_READERS; i++){
+    for(int k = 0; k < STORM_BLOCKS; k++)
+      memset(buf + k * BSIZE, storm_byte(i, k), BSIZE);
+    numbered(name, "ut_st", i);
+    make_file(name, buf, STORM_BLOCKS * BSIZE);
+  }
+  // Push the readers' blocks out of the cache: write and read back a
+  // file larger than the cache.
+  int fd = open("ut_sflush", O_CREATE | O_TRUNC | O_RDWR);
+  CHECK(fd >= 0, "cannot create ut_sflush");
+  memset(buf, 'f', sizeof(buf));
+  for(int done = 0; done < STORM_FLUSH; done += sizeof(buf))
+    CHECK(write(fd, buf, sizeof(buf)) == sizeof(buf), "cannot write ut_sflush");
+  close(fd);
+  fd = open("ut_sflush", O_RDONLY);
+  while(read(fd, buf, sizeof(buf)) > 0)
+    ;
+  close(fd);
+
+  // Everyone waits at the gate (a pipe) until the last has been forked
+  // and the parent closes its write end: then all start at once.
+  int gate[2];
+  CHECK(pipe(gate) == 0, "pipe failed");
+  int n = STORM_WRITERS + STORM_READERS;
+  for(int i = 0; i < n; i++){
+    int pid = fork();
+    CHECK(pid >= 0, "fork %d of %d failed", i + 1, n);
+    if(pid == 0){
+      // A reader opens its file first, so that its first step through
+      // the gate is the read of a data block, a miss.
+      int rfd = -1;
+      if(i >= STORM_WRITERS){
+        numbered(name, "ut_st", i - STORM_WRITERS);
+        CHECK((rfd = open(name, O_RDONLY)) >= 0, "cannot open %s", name);
+      }
+      char c;
+      close(gate[1]);
+      read(gate[0], &c, 1);
+      if(rfd < 0)
+        storm_writer(i);
+      else
+        storm_reader(i - STORM_WRITERS, rfd);
+      exit(0);
+    }
+  }
+  close(gate[0]);
+  close(gate[1]);
+  wait_all_ok(n, "a storm reader or writer");
+
+  for(int i = 0; i < STORM_READERS; i++){
+    numbered(name, "ut_st", i);
+    unlink(name);
+  }
+  unlink("ut_sflush");
+}
+
 // ---- Pipes ----------------------------------------------------------------
 
 // 100 KB through a pipe in odd-sized pieces arrive complete and in order.
@@ -2092,6 +2212,136 @@ arg_negative_length(void)
   unlink("ut_neg");
 }
 
+// Run fn(arg) in a child and say whether it returned within `ticks`
+// clock ticks: 1 if it did, 0 if it was still blocked then (the child is
+// killed).  A second child is the timer; whichever of the two is done
+// first writes its byte to a pipe first.  Reaps both; the caller must
+// have no other children.
+static int
+returns_within(void (*fn)(uint64), uint64 arg, int ticks)
+{
+  int done[2];
+  CHECK(pipe(done) == 0, "pipe failed");
+  int worker = fork();
+  CHECK(worker >= 0, "fork failed");
+  if(worker == 0){
+    close(done[0]);
+    fn(arg);
+    write(done[1], "R", 1);
+    exit(0);
+  }
+  int timer = fork();
+  CHECK(timer >= 0, "fork failed");
+  if(timer == 0){
+    close(done[0]);
+    sleep(ticks);
+    write(done[1], "T", 1);
+    exit(0);
+  }
+  close(done[1]);
+  char first = 0;
+  CHECK(read(done[0], &first, 1) == 1, "neither the worker nor the timer wrote");
+  close(done[0]);
+  kill(worker);
+  kill(timer);
+  wait(0);
+  wait(0);
+  return first == 'R';
+}
+
+// read(fd, buf, 0), which must return 0 (checked by the caller's child).
+static void
+read_zero(uint64 fd)
+{
+  if(read(fd, buf, 0) != 0)
+    FAIL("read of 0 bytes from fd %ld did not return 0", fd);
+}
+
+// Reads and writes of 0 bytes return 0 at once on every kind of
+// descriptor -- an empty pipe whose writer is open, a pipe holding data,
+// the console, a file, a directory -- and change nothing: no byte is
+// consumed, the offset stays, the buffer is never touched (so even a bad
+// pointer is fine).
+static void
+arg_zero_length(void)
+{
+  int p[2];
+  CHECK(pipe(p) == 0, "pipe failed");
+  CHECK(returns_within(read_zero, p[0], 300),
+        "read of 0 bytes from an empty pipe (writer open) blocked");
+  CHECK(write(p[1], buf, 0) == 0, "pipe write of 0 bytes did not return 0");
+  CHECK(write(p[1], "ab", 2) == 2, "pipe write failed");
+  CHECK(read(p[0], buf, 0) == 0, "pipe read of 0 bytes with data queued did not return 0");
+  CHECK(read(p[0], (char *)KERNBASE, 0) == 0 && write(p[1], (char *)KERNBASE, 0) == 0,
+        "pipe read/write of 0 bytes at a kernel address did not return 0");
+  CHECK(read(p[0], buf, 5) == 2 && buf[0] == 'a' && buf[1] == 'b',
+        "a pipe read of 0 bytes consumed data");
+  close(p[0]);
+  CHECK(write(p[1], buf, 0) == 0, "pipe write of 0 bytes with no reader did not return 0");
+  close(p[1]);
+
+  int con = open("console", O_RDWR);
+  CHECK(con >= 0, "cannot open the console");
+  CHECK(returns_within(read_zero, con, 300), "console read of 0 bytes blocked");
+  CHECK(write(con, buf, 0) == 0 && write(con, (char *)KERNBASE, 0) == 0,
+        "console write of 0 bytes did not return 0");
+  close(con);
+
+  make_file("ut_zero", "hello", 5);
+  int fd = open("ut_zero", O_RDWR);
+  CHECK(fd >= 0, "cannot open ut_zero");
+  CHECK(read(fd, buf, 0) == 0 && write(fd, buf, 0) == 0,
+        "file read/write of 0 bytes did not return 0");
+  CHECK(read(fd, (char *)KERNBASE, 0) == 0 && write(fd, (char *)KERNBASE, 0) == 0,
+        "file read/write of 0 bytes at a kernel address did not return 0");
+  CHECK(read(fd, buf, 1) == 1 && buf[0] == 'h', "a 0-byte read or write moved the offset");
+  CHECK(read(fd, buf, 10) == 4 && read(fd, buf, 0) == 0, "file read of 0 bytes at the end failed");
+  CHECK(fsize(fd) == 5, "a 0-byte write changed the size");
+  close(fd);
+  unlink("ut_zero");
+
+  fd = open(".", O_RDONLY);
+  CHECK(fd >= 0 && read(fd, buf, 0) == 0, "directory read of 0 bytes did not return 0");
+  close(fd);
+}
+
+// fstat fills every byte of struct stat, the padding between nlink and
+// size included: the kernel once copied out 4 bytes of its own stack
+// there.  Checked on a file, a directory and the console, after
+// different calls have left different things on the kernel stack.
+static void
+arg_fstat_padding(void)
+{
+  static struct stat st;
+  uint padstart = __builtin_offsetof(struct stat, nlink) + sizeof(st.nlink);
+  uint padend = __builtin_offsetof(struct stat, size);
+  CHECK(padend > padstart, "struct stat has no padding before size (layout changed?)");
+
+  make_file("ut_pad", "x", 1);
+  char *paths[] = { "ut_pad", ".", "console", "/README" };
+  for(int round = 0; round < 4; round++){
+    for(int i = 0; i < NELEM(paths); i++){
+      int fd = open(paths[i], O_RDONLY);
+      CHECK(fd >= 0, "cannot open %s", paths[i]);
+      // Different kernel paths just before, to leave different stacks.
+      if(round == 1)
+        read(fd, buf, 0);
+      if(round == 2)
+        getpid();
+      if(round == 3)
+        stat("/", &st);
+      memset(&st, 0xa5, sizeof(st));
+      CHECK(fstat(fd, &st) == 0, "fstat of %s failed", paths[i]);
+      close(fd);
+      uchar *bytes = (uchar *)&st;
+      for(uint k = padstart; k < padend; k++)
+        CHECK(bytes[k] == 0, "fstat of %s left byte %d of struct stat (padding) as 0x%x",
+              paths[i], k, bytes[k]);
+    }
+  }
+  unlink("ut_pad");
+}
+
 // Descriptors that are not open are refused by every call.
 static void
 arg_bad_fd(void)
@@ -2203,6 +2453,7 @@ struct test {
   { "dup-offset",        "file",    QUICK, file_dup_offset },
   { "fork-offset",       "file",    QUICK, file_fork_offset },
   { "fd-limit",          "file",    QUICK, file_fd_limit },
+  { "cache-storm",       "file",    QUICK, file_cache_storm },
 
   { "pipe-order",        "pipe",    QUICK, pipe_order },
   { "pipe-eof",          "pipe",    QUICK, pipe_eof },
@@ -2219,6 +2470,8 @@ struct test {
   { "ptr-wait",          "sysarg",  QUICK, arg_ptr_wait },
   { "ptr-crossing",      "sysarg",  QUICK, arg_ptr_crossing },
   { "negative-length",   "sysarg",  QUICK, arg_negative_length },
+  { "zero-length",       "sysarg",  QUICK, arg_zero_length },
+  { "fstat-padding",     "sysarg",  QUICK, arg_fstat_padding },
   { "bad-fd",            "sysarg",  QUICK, arg_bad_fd },
   { "sbrk-how",          "sysarg",  QUICK, arg_sbrk_how },
   { "mknod-args",        "sysarg",  QUICK, arg_mknod },
