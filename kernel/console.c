@@ -47,6 +47,12 @@ static struct {
   int rxoff;              // reception is off: the ring was full
 } input;
 
+// One write() at a time reaches the UART, whole: the shell's "$ " prompt
+// and a background job's output cannot cut into each other, even though
+// uartputc may sleep part way through a write.  (Echo and the kernel's
+// printf go around it, straight to the UART.)
+static struct sleeplock writing;
+
 // Write one character to the UART.  Used for echo and by printf.
 void
 consputc(int c)
@@ -183,14 +189,15 @@ consoleread(int user_dst, uint64 dst, int n)
 }
 
 // write() on the console: send n bytes from src (a user address if
-// user_src) to the UART.  Returns the bytes sent: fewer than n if src
-// goes bad part way.
+// user_src) to the UART, with no other write() mixed in.  Returns the
+// bytes sent: fewer than n if src goes bad part way.
 static int
 consolewrite(int user_src, uint64 src, int n)
 {
   char chunk[64];
   int sent = 0;
 
+  acquiresleep(&writing);
   while(sent < n){
     int len = n - sent < sizeof(chunk) ? n - sent : sizeof(chunk);
     if(either_copyin(chunk, user_src, src + sent, len) < 0)
@@ -199,6 +206,7 @@ consolewrite(int user_src, uint64 src, int n)
       uartputc(chunk[i]);
     sent += len;
   }
+  releasesleep(&writing);
   return sent;
 }
 
@@ -210,6 +218,7 @@ consoleinit(void)
   static const struct devsw console = { consoleread, consolewrite };
 
   initlock(&input.lock, "cons");
+  initsleeplock(&writing, "conswrite");
   uartinit();
   devsw[CONSOLE] = console;
 }

@@ -118,3 +118,21 @@ def test_fast_typing_reaches_the_reader_intact(image_copy, cpus):
             "%s: the shell does not answer after the typing" % what
     finally:
         m.kill()
+
+
+def test_concurrent_writes_reach_the_console_whole(machine):
+    """Each write() to the console comes out in one piece, even when
+    processes on several harts write at once.  (The shell's `$ ` prompt
+    once came out split around a background job's output.)  Five
+    background echoes of 90-character words: each word is one write and
+    must appear unbroken."""
+    words = [ch * 90 for ch in "ABCDE"]   # one command line: under 512 bytes
+    # run() leaves out the echo of the typed command line, which holds
+    # the words too.  The jobs' output comes before or after the prompt.
+    out = machine.run(" ".join("echo %s &" % w for w in words), 60, "concurrent echoes")
+    time.sleep(2)
+    out += "\n" + machine.run("echo sync", 60, "after concurrent echoes")
+    for w in words:
+        assert w in out, (
+            "the word of 90 %r written by one write() did not come out whole; "
+            "the console showed:\n%s" % (w[0], out[-3000:]))
