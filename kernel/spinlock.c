@@ -86,9 +86,9 @@ push_off(void)
   intr_off();
 
   struct cpu *here = mycpu();
-  here->noff++;
-  if(here->noff == 1)
+  if(here->noff == 0)
     here->intena = were_on;
+  here->noff++;
 }
 
 // Undo one push_off.  Interrupts come back on only at the outermost
