@@ -39,16 +39,10 @@ acquire(struct spinlock *lk)
   if(holding(lk))
     lock_misuse(lk, "acquire: this hart already holds the lock");
 
-  // Test, then test-and-set: wait with plain loads while the lock is
-  // taken, and only try the atomic swap once it looks free, so that
-  // waiting harts do not keep stealing the line from the holder.  The
+  // Swap 1 in until the old value is 0: then this hart set it.  The
   // swap's acquire ordering keeps the critical section after it.
-  for(;;){
-    if(__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) == 0)
-      break;
-    while(__atomic_load_n(&lk->locked, __ATOMIC_RELAXED) != 0)
-      ;
-  }
+  while(__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0)
+    ;
   lk->cpu = mycpu();
 }
 
@@ -86,9 +80,9 @@ push_off(void)
   intr_off();
 
   struct cpu *here = mycpu();
-  here->noff++;
-  if(here->noff == 1)
+  if(here->noff == 0)
     here->intena = were_on;
+  here->noff++;
 }
 
 // Undo one push_off.  Interrupts come back on only at the outermost
