@@ -83,7 +83,7 @@ int             pipewrite(struct pipe*, uint64, int);
 int             printf(char*, ...) __attribute__ ((format (printf, 1, 2)));
 void            panic(char*) __attribute__((noreturn));
 void            printfinit(void);
-void            backtrace(void);
+void            print_stack(void);
 const char*     ksym_lookup(uint64, uint64*);
 
 // proc.c
