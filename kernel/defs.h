@@ -84,6 +84,7 @@ int             printf(char*, ...) __attribute__ ((format (printf, 1, 2)));
 void            panic(char*) __attribute__((noreturn));
 void            printfinit(void);
 void            print_stack(void);
+void            backtrace(void);
 const char*     ksym_lookup(uint64, uint64*);
 
 // proc.c

@@ -208,6 +208,25 @@ print_stack(void)
   }
 }
 
+// backtrace(): print the return addresses on the current kernel stack,
+// newest first, one a line, after a line `backtrace:`.  The frame of
+// each function holds its return address at fp-8 and its caller's fp at
+// fp-16; the walk ends when fp leaves the page of the stack it started
+// on.  `addr2line -e kernel/kernel ADDR` turns an address into a line.
+void
+backtrace(void)
+{
+  uint64 fp = r_fp();
+  uint64 bottom = PGROUNDDOWN(fp);
+  uint64 top = bottom + PGSIZE;
+
+  printf("backtrace:\n");
+  while(fp >= bottom + 16 && fp < top){
+    printf("%p\n", (void *)*(uint64 *)(fp - 8));
+    fp = *(uint64 *)(fp - 16);
+  }
+}
+
 // A kernel bug: print why, where, and stop every hart.
 void
 panic(char *why)
