@@ -14,6 +14,9 @@ struct sleeplock;
 struct stat;
 struct superblock;
 
+// alarm.c
+void            alarm_tick(struct proc*);
+
 // bio.c
 void            binit(void);
 struct buf*     bread(uint, uint);

@@ -250,6 +250,7 @@ install(struct proc *p, struct image *img, char *path)
   p->trapframe->epc = img->entry;
   p->trapframe->sp = img->sp;
   p->trapframe->a1 = img->sp;
+  memset(&p->alarm, 0, sizeof(p->alarm));   // its handler was in the old image
   proc_freepagetable(oldpagetable, oldsz);
 }
 

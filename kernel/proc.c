@@ -264,6 +264,7 @@ freeproc(struct proc *p)
   p->parent = 0;
   p->chan = 0;
   p->pid = p->killed = p->xstate = 0;
+  memset(&p->alarm, 0, sizeof(p->alarm));   // a new process has no alarm
   set_state(p, UNUSED);
 }
 

@@ -76,6 +76,15 @@ struct trapframe {
 
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
+// A process's alarm (sigalarm and sigreturn, alarm.c).  All zero: none.
+struct alarm {
+  int interval;             // call the handler every interval ticks; 0: off
+  int ticks;                // ticks used since the handler last ran
+  uint64 handler;           // its user address
+  int running;              // the handler runs and has not sigreturn'd
+  struct trapframe saved;   // the user registers it interrupted
+};
+
 // A process.
 struct proc {
   struct spinlock lock;
@@ -100,6 +109,7 @@ struct proc {
   struct file *ofile[NOFILE];  // open files
   struct inode *cwd;           // current directory
   char name[16];               // for debugging
+  struct alarm alarm;          // sigalarm's state; private, like the above
 };
 
 #endif

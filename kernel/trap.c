@@ -222,6 +222,7 @@ usertrap(void)
     break;
   case SCAUSE_S_TIMER:
     clockintr();
+    alarm_tick(p);    // this tick may be the one that calls its handler
     slice_over = 1;   // a tick ends this process's time slice
     break;
   case SCAUSE_S_EXTERNAL:
