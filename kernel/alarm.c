@@ -1,3 +1,4 @@
+// lab traps: solution
 // Alarms: a user-level timer interrupt.
 //
 // sigalarm(interval, handler) asks the kernel to call handler each time

@@ -14,8 +14,10 @@ struct sleeplock;
 struct stat;
 struct superblock;
 
+// lab traps: begin
 // alarm.c
 void            alarm_tick(struct proc*);
+// lab traps: end
 
 // bio.c
 void            binit(void);
@@ -87,7 +89,9 @@ int             printf(char*, ...) __attribute__ ((format (printf, 1, 2)));
 void            panic(char*) __attribute__((noreturn));
 void            printfinit(void);
 void            print_stack(void);
+// lab traps: begin
 void            backtrace(void);
+// lab traps: end
 const char*     ksym_lookup(uint64, uint64*);
 
 // proc.c

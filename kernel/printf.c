@@ -208,6 +208,7 @@ print_stack(void)
   }
 }
 
+// lab traps: begin
 // backtrace(): print the return addresses on the current kernel stack,
 // newest first, one a line, after a line `backtrace:`.  The frame of
 // each function holds its return address at fp-8 and its caller's fp at
@@ -226,6 +227,7 @@ backtrace(void)
     fp = *(uint64 *)(fp - 16);
   }
 }
+// lab traps: end
 
 // A kernel bug: print why, where, and stop every hart.
 void

@@ -13,6 +13,7 @@
 // The program is given out with the lab, before sigalarm and sigreturn
 // exist.  Until kernel/syscall.h defines SYS_sigalarm it only says so,
 // so that the student's tree builds.
+// lab traps: handout
 #include "kernel/types.h"
 #include "kernel/syscall.h"
 #include "user/user.h"

@@ -2,6 +2,7 @@
 // for the traps lab (LAB=traps), sys_sleep calls backtrace(), so this
 // shows the chain of calls that brought the system call there:
 // sys_sleep, syscall, usertrap.
+// lab traps: handout
 #include "kernel/types.h"
 #include "user/user.h"
 

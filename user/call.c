@@ -2,6 +2,7 @@
 // questions about the RISC-V calling convention (docs/labs/traps.md).
 // make writes the disassembly, with this source interleaved, to
 // user/call.asm.
+// lab traps: handout
 #include "kernel/types.h"
 #include "user/user.h"
 
