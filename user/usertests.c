@@ -283,8 +283,8 @@ mem_sbrk_zero(void)
   CHECK(a != SBRK_ERROR, "sbrk(0) failed");
   CHECK(a == b && b == c, "sbrk(0) moved: %p, then %p, then sbrklazy(0) %p", a, b, c);
   CHECK(freemem() == f0, "sbrk(0) changed the free pages: %d -> %d", f0, freemem());
-  uint64 sp = stack_page();
-  CHECK((uint64)a == sp + USERSTACK * PGSIZE,
+  uint64 sp = stack_page();   // the top one of USERSTACK pages (see guard_page)
+  CHECK((uint64)a == sp + PGSIZE,
         "the break %p is not the top of the stack page %p", a, (void *)sp);
 }
 
