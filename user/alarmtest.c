@@ -36,7 +36,7 @@ main(void)
 // How long a test waits for the handler, in ticks (100 a second), and
 // how many times hold_registers' loop may run, before it gives up.
 #define PATIENCE 1000
-#define BUDGET 50000000
+#define BUDGET 1000000000
 
 // What the handlers and the test share.  The assembly below uses it
 // too: calls at offset 0, budget at offset 4.
