@@ -14,6 +14,11 @@ struct sleeplock;
 struct stat;
 struct superblock;
 
+// lab traps: begin
+// alarm.c
+void            alarm_tick(struct proc*);
+// lab traps: end
+
 // bio.c
 void            binit(void);
 struct buf*     bread(uint, uint);
@@ -83,7 +88,10 @@ int             pipewrite(struct pipe*, uint64, int);
 int             printf(char*, ...) __attribute__ ((format (printf, 1, 2)));
 void            panic(char*) __attribute__((noreturn));
 void            printfinit(void);
+void            print_stack(void);
+// lab traps: begin
 void            backtrace(void);
+// lab traps: end
 const char*     ksym_lookup(uint64, uint64*);
 
 // proc.c

@@ -1,4 +1,4 @@
-// In-kernel tests of the symbol table that lets backtrace() name the
+// In-kernel tests of the symbol table that lets print_stack() name the
 // functions it passes through (ksym_lookup in printf.c; the table comes
 // from the Makefile's second link, scripts/ksyms.py).
 #include "kernel/types.h"

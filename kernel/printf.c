@@ -166,17 +166,18 @@ ksym_lookup(uint64 addr, uint64 *offset)
   return (const char *)ksyms_table + sym[2 * found + 1];
 }
 
-// Print the return addresses on this hart's kernel stack, newest first,
-// each with the function it returns into, by following the frame
+// print_stack(): print the return addresses on this hart's kernel
+// stack, newest first, each with the function it returns into (panic's
+// backtrace; `call print_stack()` in gdb too), by following the frame
 // pointers the compiler keeps (-fno-omit-frame-pointer): the return
 // address sits at fp-8 and the caller's fp at fp-16.  Stops at the edge
 // of the stack page.  A line reads
 //   0x0000000080002f86 growproc+0x7c
 // and `addr2line -f -e kernel/kernel 0x0000000080002f86` gives the line.
 void
-backtrace(void)
+print_stack(void)
 {
-  uint64 fp = r_fp();
+  uint64 fp = r_s0();
   uint64 page = PGROUNDDOWN(fp);
 
   printf("backtrace (newest first; addr2line -f -e kernel/kernel ADDR gives the line):\n");
@@ -207,6 +208,27 @@ backtrace(void)
   }
 }
 
+// lab traps: begin
+// backtrace(): print the return addresses on the current kernel stack,
+// newest first, one a line, after a line `backtrace:`.  The frame of
+// each function holds its return address at fp-8 and its caller's fp at
+// fp-16; the walk ends when fp leaves the page of the stack it started
+// on.  `addr2line -e kernel/kernel ADDR` turns an address into a line.
+void
+backtrace(void)
+{
+  uint64 fp = r_fp();
+  uint64 bottom = PGROUNDDOWN(fp);
+  uint64 top = bottom + PGSIZE;
+
+  printf("backtrace:\n");
+  while(fp >= bottom + 16 && fp < top){
+    printf("%p\n", (void *)*(uint64 *)(fp - 8));
+    fp = *(uint64 *)(fp - 16);
+  }
+}
+// lab traps: end
+
 // A kernel bug: print why, where, and stop every hart.
 void
 panic(char *why)
@@ -224,7 +246,7 @@ panic(char *why)
   if(p)
     printf(", process %d (%s)", p->pid, p->name);
   printf("\n");
-  backtrace();
+  print_stack();
 #ifdef KERNEL_TESTS
   // A panicking test kernel must not hang the test run.
   poweroff(3);

@@ -76,6 +76,17 @@ struct trapframe {
 
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
+// lab traps: begin
+// A process's alarm (sigalarm and sigreturn, alarm.c).  All zero: none.
+struct alarm {
+  int interval;             // call the handler every interval ticks; 0: off
+  int ticks;                // ticks used since the handler last ran
+  uint64 handler;           // its user address
+  int running;              // the handler runs and has not sigreturn'd
+  struct trapframe saved;   // the user registers it interrupted
+};
+// lab traps: end
+
 // A process.
 struct proc {
   struct spinlock lock;
@@ -100,6 +111,9 @@ struct proc {
   struct file *ofile[NOFILE];  // open files
   struct inode *cwd;           // current directory
   char name[16];               // for debugging
+  // lab traps: begin
+  struct alarm alarm;          // sigalarm's state; private, like the above
+  // lab traps: end
 };
 
 #endif

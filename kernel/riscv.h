@@ -1,7 +1,7 @@
 // RISC-V definitions: control and status registers, Sv39 page-table
 // entries, and page arithmetic.  User programs include this file too;
-// they may use the page macros and r_sp()/r_fp()/r_ra(), nothing that
-// needs a privileged mode.
+// they may use the page macros and the register readers r_sp(), r_s0(),
+// r_ra(), nothing that needs a privileged mode.
 #ifndef KERNEL_RISCV_H
 #define KERNEL_RISCV_H
 
@@ -15,7 +15,13 @@
 
 // Registers any mode can read.
 static inline uint64 r_sp(void) { uint64 x; asm volatile("mv %0, sp" : "=r" (x)); return x; }
+// s0 is also the frame pointer: with -fno-omit-frame-pointer every
+// function points it at the top of its own stack frame.
+static inline uint64 r_s0(void) { uint64 x; asm volatile("mv %0, s0" : "=r" (x)); return x; }
+// lab traps: begin
+// The frame pointer, by its ABI name fp (the same register as s0).
 static inline uint64 r_fp(void) { uint64 x; asm volatile("mv %0, s0" : "=r" (x)); return x; }
+// lab traps: end
 static inline uint64 r_ra(void) { uint64 x; asm volatile("mv %0, ra" : "=r" (x)); return x; }
 static inline uint64 r_tp(void) { uint64 x; asm volatile("mv %0, tp" : "=r" (x)); return x; }
 static inline void   w_tp(uint64 x) { asm volatile("mv tp, %0" : : "r" (x)); }

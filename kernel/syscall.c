@@ -99,6 +99,10 @@ uint64 sys_pipe(void), sys_read(void), sys_write(void), sys_close(void),
   sys_dup(void), sys_fstat(void), sys_open(void), sys_exec(void),
   sys_chdir(void), sys_mkdir(void), sys_mknod(void), sys_link(void),
   sys_unlink(void);
+// lab traps: begin
+// alarm.c:
+uint64 sys_sigalarm(void), sys_sigreturn(void);
+// lab traps: end
 
 // The handler of each system-call number (syscall.h); a number without
 // one is unknown.
@@ -124,6 +128,10 @@ static uint64 (*syscalls[])(void) = {
   [SYS_link] = sys_link,
   [SYS_mkdir] = sys_mkdir,
   [SYS_close] = sys_close,
+  // lab traps: begin
+  [SYS_sigalarm] = sys_sigalarm,
+  [SYS_sigreturn] = sys_sigreturn,
+  // lab traps: end
   [SYS_halt] = sys_halt,
   [SYS_freemem] = sys_freemem,
 };

@@ -141,6 +141,12 @@ uint64
 sys_sleep(void)
 {
   int n = int_arg(0);
+  // lab traps: begin
+#ifdef LAB_TRAPS
+  // The traps lab's bttest: show how the call got here.
+  backtrace();
+#endif
+  // lab traps: end
   return sleep_ticks(n > 0 ? n : 0);
 }
 

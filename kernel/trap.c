@@ -222,6 +222,9 @@ usertrap(void)
     break;
   case SCAUSE_S_TIMER:
     clockintr();
+    // lab traps: begin
+    alarm_tick(p);    // this tick may be the one that calls its handler
+    // lab traps: end
     slice_over = 1;   // a tick ends this process's time slice
     break;
   case SCAUSE_S_EXTERNAL:

@@ -212,7 +212,7 @@ def play(s, r):
     r["kalloc finish"] = s.cmd("finish")
     r["bt in uvmalloc"] = s.cmd("bt")
     mark = s.console_mark()
-    s.cmd("call backtrace()")
+    s.cmd("call print_stack()")
     r["backtrace call"] = s.console_wait(r"usertrap\+0x[0-9a-f]+\r?\n", mark, 10, regex=True)
     r["grow stops"].append(s.resume())                         # mappages
     r["mappages finish"] = s.cmd("finish")

@@ -36,6 +36,10 @@ int pause(int);             // the same call (2025 name)
 int uptime(void);
 int halt(void);             // power the machine off; returns only on failure
 int freemem(void);          // free physical pages
+// lab traps: begin
+int sigalarm(int ticks, void (*handler)());  // call handler every ticks ticks of CPU time
+int sigreturn(void);        // end an alarm handler: resume where it interrupted
+// lab traps: end
 
 // How sys_sbrk grows memory, and what it returns on failure.
 #define SBRK_EAGER  1       // allocate and map the pages now
