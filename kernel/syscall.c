@@ -101,7 +101,10 @@ uint64 sys_pipe(void), sys_read(void), sys_write(void), sys_close(void),
   sys_unlink(void);
 
 // The handler of each system-call number (syscall.h); a number without
-// one is unknown.
+// one is unknown.  One entry per number: a second entry for a number
+// would silently replace the first, so the compiler refuses it.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Woverride-init"
 static uint64 (*syscalls[])(void) = {
   [SYS_fork] = sys_fork,
   [SYS_exit] = sys_exit,
@@ -127,6 +130,7 @@ static uint64 (*syscalls[])(void) = {
   [SYS_halt] = sys_halt,
   [SYS_freemem] = sys_freemem,
 };
+#pragma GCC diagnostic pop
 
 // Run the system call whose number the current process left in a7 and
 // put its result in the saved a0.  An unknown number gets -1 and a
