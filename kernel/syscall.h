@@ -37,6 +37,12 @@
 #define SYS_mkdir  20
 #define SYS_close  21
 
+// lab syscall: begin
+// Lab calls.
+#define SYS_trace    22  // trace(mask): report the calls in mask as they return
+#define SYS_sysinfo  23  // sysinfo(&info): free memory and number of processes
+// lab syscall: end
+
 // Our own calls.
 #define SYS_halt     64  // power the machine off
 #define SYS_freemem  65  // number of free physical pages

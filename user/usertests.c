@@ -36,6 +36,9 @@
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "user/user.h"
+// lab syscall: begin
+#include "kernel/sysinfo.h"
+// lab syscall: end
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -2152,6 +2155,53 @@ arg_mknod(void)
   }
   CHECK(unlink("ut_dev") == 0, "unlink of the device failed");
 }
+// lab syscall: begin
+
+// sysinfo(): -1 for memory the process may not write; freemem is the
+// free pages in bytes and follows sbrk; nproc counts a child until its
+// parent has waited for it.
+static void
+arg_sysinfo(void)
+{
+  struct sysinfo info;
+  uint64 b = brk();
+  CHECK(sysinfo((struct sysinfo *)0) == -1, "sysinfo into the program's text succeeded");
+  CHECK(sysinfo((struct sysinfo *)(b - 8)) == -1, "sysinfo across the break succeeded");
+  CHECK(sysinfo((struct sysinfo *)KERNBASE) == -1, "sysinfo into the kernel succeeded");
+  CHECK(sysinfo((struct sysinfo *)MAXVA) == -1, "sysinfo at MAXVA succeeded");
+
+  CHECK(sysinfo(&info) == 0, "sysinfo(&info) failed");
+  CHECK(info.freemem == (uint64)freemem() * PGSIZE, "freemem %ld bytes, freemem() %d pages",
+        info.freemem, freemem());
+  uint64 f0 = info.freemem, n0 = info.nproc;
+  CHECK(sbrk(PGSIZE) != SBRK_ERROR, "sbrk of a page failed");
+  CHECK(sysinfo(&info) == 0 && info.freemem >= f0 - 2 * PGSIZE && info.freemem <= f0 - PGSIZE,
+        "freemem went from %ld to %ld for one page", f0, info.freemem);
+  sbrk(-PGSIZE);
+  CHECK(sysinfo(&info) == 0 && info.freemem == f0, "freemem %ld after sbrk back, %ld before",
+        info.freemem, f0);
+
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    char c;
+    read(fds[0], &c, 1);
+    exit(0);
+  }
+  CHECK(sysinfo(&info) == 0 && info.nproc == n0 + 1, "nproc %ld with a child, %ld before",
+        info.nproc, n0);
+  close(fds[0]);
+  close(fds[1]);   // the child reads 0 and exits: a zombie until waited for
+  sleep(2);
+  CHECK(sysinfo(&info) == 0 && info.nproc == n0 + 1, "nproc %ld with a zombie child, %ld before",
+        info.nproc, n0);
+  wait(0);
+  CHECK(sysinfo(&info) == 0 && info.nproc == n0, "nproc %ld once the child is reaped, %ld before",
+        info.nproc, n0);
+}
+// lab syscall: end
 
 // ---- The table --------------------------------------------------------------
 
@@ -2229,6 +2279,9 @@ struct test {
   { "bad-fd",            "sysarg",  QUICK, arg_bad_fd },
   { "sbrk-how",          "sysarg",  QUICK, arg_sbrk_how },
   { "mknod-args",        "sysarg",  QUICK, arg_mknod },
+  // lab syscall: begin
+  { "sysinfo",           "sysarg",  QUICK, arg_sysinfo },
+  // lab syscall: end
 };
 
 #define NTESTS NELEM(tests)
