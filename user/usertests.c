@@ -2187,7 +2187,8 @@ arg_sysinfo(void)
   CHECK(pid >= 0, "fork failed");
   if(pid == 0){
     char c;
-    read(fds[0], &c, 1);
+    close(fds[1]);
+    read(fds[0], &c, 1);   // until the parent closes its write end
     exit(0);
   }
   CHECK(sysinfo(&info) == 0 && info.nproc == n0 + 1, "nproc %ld with a child, %ld before",
