@@ -124,8 +124,11 @@ UPROGS := $(sort $(patsubst $U/%.c,$U/_%,$(filter-out $(ULIB_SRCS),$(wildcard $U
 UEXTRA := $(sort $(wildcard $U/*.sh $U/*.txt) $(UEXTRA))
 
 # The system-call stubs come from the one list there is: kernel/syscall.h.
+# usys.sh refuses a list that gives one number to two calls; then no
+# usys.S is left behind for the next make to take as up to date.
 $U/usys.S: $K/syscall.h scripts/usys.sh
-	sh scripts/usys.sh $K/syscall.h > $@
+	sh scripts/usys.sh $K/syscall.h > $@.tmp || { rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
 
 $U/%.o: $U/%.c $(BUILDFLAGS)
 	$(CC) $(UCFLAGS) -c -o $@ $<

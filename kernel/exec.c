@@ -111,10 +111,27 @@ copy_from_file(pagetable_t pagetable, uint64 va, struct inode *ip, uint off, uin
   return 0;
 }
 
-// Map the checked segment *ph into img (zeroed pages up to vaddr+memsz,
-// with the segment's permissions) and fill its first filesz bytes from
-// the file.  img->sz follows what is mapped.  0, or -1 if memory runs
-// out, the segment reaches past TRAPFRAME, or the file cannot be read.
+// Zero n bytes of the new image from va on, on pages already mapped.
+static void
+zero_in_image(pagetable_t pagetable, uint64 va, uint64 n)
+{
+  while(n > 0){
+    uint64 pa = walkaddr(pagetable, PGROUNDDOWN(va));
+    if(pa == 0)
+      panic("exec: a segment page uvmalloc mapped is missing");
+    uint64 off = va % PGSIZE;
+    uint64 chunk = PGSIZE - off < n ? PGSIZE - off : n;
+    memset((char *)pa + off, 0, chunk);
+    va += chunk;
+    n -= chunk;
+  }
+}
+
+// Map the checked segment *ph into img (pages up to vaddr+memsz, with
+// the segment's permissions), fill its first filesz bytes from the file
+// and leave the rest, the bss, zero.  img->sz follows what is mapped.
+// 0, or -1 if memory runs out, the segment reaches past TRAPFRAME, or
+// the file cannot be read.
 static int
 load_segment(struct image *img, struct inode *ip, struct proghdr *ph)
 {
@@ -123,7 +140,13 @@ load_segment(struct image *img, struct inode *ip, struct proghdr *ph)
   if(end == 0)
     return -1;   // uvmalloc gave back what it took
   img->sz = end;
-  return copy_from_file(img->pagetable, ph->vaddr, ip, ph->off, ph->filesz);
+  if(copy_from_file(img->pagetable, ph->vaddr, ip, ph->off, ph->filesz) < 0)
+    return -1;
+  // uvmalloc's pages are zero already, except in a tree that does not
+  // scrub pages (SCRUB_PAGES in param.h); C's bss must be zero anyway.
+  if(!SCRUB_PAGES)
+    zero_in_image(img->pagetable, ph->vaddr + ph->filesz, ph->memsz - ph->filesz);
+  return 0;
 }
 
 // Load every LOAD segment of the checked file ip into img.  0, or -1 if

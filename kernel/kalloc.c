@@ -17,6 +17,7 @@ extern char end[];  // first byte after the kernel image; kernel.ld
 // What freed and freshly allocated pages are filled with, so that a use
 // of stale or uninitialised memory shows up as a recognisable pattern
 // (0x0101... after kfree, 0x0505... after kalloc) instead of as zeros.
+// (Not in the syscall lab's tree: see SCRUB_PAGES in param.h.)
 #define JUNK_FREED     0x01
 #define JUNK_ALLOCATED 0x05
 
@@ -43,7 +44,8 @@ kinit(void)
 }
 
 // kfree(pa): give back the page at physical address pa, which kalloc
-// handed out (or kinit is adding).  Fills it with JUNK_FREED.
+// handed out (or kinit is adding).  Fills it with JUNK_FREED (if
+// SCRUB_PAGES).
 // Panics if pa is not page aligned or not inside [end, PHYSTOP): freeing
 // such an address is always a kernel bug.
 void
@@ -54,7 +56,8 @@ kfree(void *pa)
   if((char *)pa < end || (uint64)pa >= PHYSTOP)
     panic("kfree: address outside the allocatable RAM");
 
-  memset(pa, JUNK_FREED, PGSIZE);
+  if(SCRUB_PAGES)
+    memset(pa, JUNK_FREED, PGSIZE);
 
   struct run *r = (struct run *)pa;
   acquire(&kmem.lock);
@@ -66,9 +69,10 @@ kfree(void *pa)
 
 // kalloc(): take one 4096-byte page off the freelist and return its
 // address (physical, and equal to the kernel's virtual address for it).
-// The page is filled with JUNK_ALLOCATED: callers that need zeros must
-// clear it.  Returns 0 when no page is free (or a test injected a
-// failure).  Never panics.
+// The page is filled with JUNK_ALLOCATED (if SCRUB_PAGES; else it holds
+// whatever its last owner left): callers that need zeros must clear it.
+// Returns 0 when no page is free (or a test injected a failure).  Never
+// panics.
 void *
 kalloc(void)
 {
@@ -88,7 +92,7 @@ kalloc(void)
   }
   release(&kmem.lock);
 
-  if(r)
+  if(r && SCRUB_PAGES)
     memset(r, JUNK_ALLOCATED, PGSIZE);
   return (void *)r;
 }

@@ -34,4 +34,16 @@
 #define USERSTACK    1     // pages of user stack
 #endif
 
+// Does a physical page get scrubbed when it changes hands?  Normally it
+// does: kfree and kalloc fill it with junk, and a page given to a user
+// process is zeroed first, so no process ever reads what another left
+// behind.  The syscall lab's tree turns that off, as MIT's does: its
+// attack exercise has students recover a secret from the memory of a
+// process that has exited.  (exec still zeroes a program's bss.)
+#ifdef LAB_SYSCALL
+#define SCRUB_PAGES  0
+#else
+#define SCRUB_PAGES  1
+#endif
+
 #endif

@@ -264,6 +264,9 @@ freeproc(struct proc *p)
   p->parent = 0;
   p->chan = 0;
   p->pid = p->killed = p->xstate = 0;
+  // lab syscall: begin
+  p->tracemask = 0;
+  // lab syscall: end
   // lab traps: begin
   memset(&p->alarm, 0, sizeof(p->alarm));   // a new process has no alarm
   // lab traps: end
@@ -367,6 +370,9 @@ fork(void)
   child->trapframe->a0 = 0;   // what fork() returns in the child
   share_files(parent, child);
   safestrcpy(child->name, parent->name, sizeof(child->name));
+  // lab syscall: begin
+  child->tracemask = parent->tracemask;   // a traced process's children are traced too
+  // lab syscall: end
   int pid = child->pid;
 
   // wait_lock comes before p->lock: let go of the child to link it to
@@ -752,6 +758,23 @@ either_copyin(void *dst, int user_src, uint64 src, uint64 len)
   }
   return copyin(myproc()->pagetable, dst, src, len);
 }
+
+// lab syscall: begin
+// The number of slots of proc[] in use: processes in any state but
+// UNUSED (a zombie not yet reaped counts).
+uint64
+procs_in_use(void)
+{
+  uint64 n = 0;
+  for(struct proc *p = proc; p < &proc[NPROC]; p++){
+    acquire(&p->lock);
+    if(p->state != UNUSED)
+      n++;
+    release(&p->lock);
+  }
+  return n;
+}
+// lab syscall: end
 
 // Ctrl-P: list the processes on the console, one line each: pid, state,
 // name and size.  Takes no locks, so that it works even when the

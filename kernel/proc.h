@@ -111,6 +111,9 @@ struct proc {
   struct file *ofile[NOFILE];  // open files
   struct inode *cwd;           // current directory
   char name[16];               // for debugging
+  // lab syscall: begin
+  int tracemask;               // calls to report: bit n for call n (trace())
+  // lab syscall: end
   // lab traps: begin
   struct alarm alarm;          // sigalarm's state; private, like the above
   // lab traps: end

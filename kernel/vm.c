@@ -281,8 +281,9 @@ uvmcreate(void)
 
 // uvmalloc(pagetable, oldsz, newsz, xperm): grow a user address space
 // from oldsz to newsz bytes (neither need be page aligned).
-//   Maps a fresh zeroed page, with PTE_R | PTE_U | xperm, at every page
-//   in [PGROUNDUP(oldsz), newsz).  Returns newsz, or oldsz if newsz is
+//   Maps a fresh zeroed page (unzeroed if not SCRUB_PAGES: param.h),
+//   with PTE_R | PTE_U | xperm, at every page in [PGROUNDUP(oldsz),
+//   newsz).  Returns newsz, or oldsz if newsz is
 //   not larger.  Returns 0 if newsz lies above TRAPFRAME or if a page or
 //   a page table cannot be allocated; then every page and table this
 //   call took has been given back and the address space is as it was.
@@ -300,7 +301,8 @@ uvmalloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz, int xperm)
     char *mem = kalloc();
     if(mem == 0)
       goto undo;
-    memset(mem, 0, PGSIZE);
+    if(SCRUB_PAGES)
+      memset(mem, 0, PGSIZE);
     if(mappages(pagetable, a, PGSIZE, (uint64)mem, PTE_R | PTE_U | xperm) != 0){
       kfree(mem);
       goto undo;
@@ -406,8 +408,8 @@ uvmclear(pagetable_t pagetable, uint64 va)
 
 // vmfault(pagetable, va, read): the lazy-allocation path.  If va lies
 // inside the current process's memory (below p->sz) on a page that has
-// never been mapped, map a zeroed RW page there and return its physical
-// address.  Returns 0 for anything else: not this process's page table,
+// never been mapped, map a zeroed RW page there (unzeroed if not
+// SCRUB_PAGES: param.h) and return its physical address.  Returns 0 for anything else: not this process's page table,
 // at or beyond p->sz, or a page that is already mapped (the fault was a
 // permission problem, not a missing page), or no free memory.
 uint64
@@ -427,7 +429,8 @@ vmfault(pagetable_t pagetable, uint64 va, int read)
   char *mem = kalloc();
   if(mem == 0)
     return 0;
-  memset(mem, 0, PGSIZE);
+  if(SCRUB_PAGES)
+    memset(mem, 0, PGSIZE);
   if(mappages(pagetable, va, PGSIZE, (uint64)mem, PTE_R | PTE_W | PTE_U) != 0){
     kfree(mem);
     return 0;

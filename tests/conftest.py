@@ -141,3 +141,26 @@ def run_fsck(image):
     r = subprocess.run([FSCK, image], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     return r.returncode, r.stdout
+
+
+def usertest_verdict(lines, name):
+    """What usertests said about test NAME, from its output lines:
+    (verdict, between).  The runner prints `test NAME: ` before the test
+    and the verdict (`OK`, `FAILED (why)`) after it, as xv6's does, so
+    whatever the kernel prints meanwhile (kill messages, trace output)
+    lands between the two, and the verdict starts a later line.
+    verdict is None if there is no line for NAME or no verdict after it;
+    between holds what came between, line by line."""
+    prefix = "test %s: " % name
+    for i, line in enumerate(lines):
+        if not line.startswith(prefix):
+            continue
+        between = []
+        for j, text in enumerate([line[len(prefix):]] + lines[i + 1:]):
+            if text == "OK" or text.startswith("FAILED"):
+                return text, between
+            if j > 0 and text.startswith("test "):
+                break   # the next test's line: this one has no verdict
+            between.append(text)
+        return None, between
+    return None, []

@@ -17,7 +17,7 @@ import shutil
 import pexpect
 import pytest
 
-from conftest import FS_IMG, ROOT, Machine, run_fsck
+from conftest import FS_IMG, ROOT, Machine, run_fsck, usertest_verdict
 
 SOURCE = os.path.join(ROOT, "user", "usertests.c")
 SUITE_TIMEOUT = 900   # seconds for the whole run; it takes well under a minute
@@ -87,22 +87,16 @@ def test_listing_matches_table(suite):
 @pytest.mark.parametrize("name", TEST_NAMES)
 def test_usertest(suite, name):
     lines = suite["lines"]
-    prefix = "test %s: " % name
-    idx = [i for i, l in enumerate(lines) if l.startswith(prefix)]
-    if not idx:
+    verdict, between = usertest_verdict(lines, name)
+    if verdict is None:
         tail = "\n".join(lines[-15:])
-        pytest.fail("usertests printed no line for %s (%s); its output ended with:\n%s" %
+        pytest.fail("usertests printed no verdict for %s (%s); its output ended with:\n%s" %
                     (name, suite["error"] or "the run finished", tail))
-    i = idx[0]
-    line = lines[i]
-    if line != prefix + "OK":
-        # The kernel's kill messages since the previous test's line.
-        j = i - 1
-        while j >= 0 and not lines[j].startswith("test "):
-            j -= 1
-        kills = [l for l in lines[j + 1:i] if KILL_LINE.match(l)]
-        pytest.fail("%s\nkernel kill messages during the test:\n%s" %
-                    (line, "\n".join(kills) if kills else "(none)"))
+    if verdict != "OK":
+        # The kernel's kill messages printed while the test ran.
+        kills = [l for l in between if KILL_LINE.match(l)]
+        pytest.fail("test %s: %s\nkernel kill messages during the test:\n%s" %
+                    (name, verdict, "\n".join(kills) if kills else "(none)"))
 
 
 def test_all_tests_passed_and_no_pages_lost(suite):

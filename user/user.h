@@ -36,6 +36,11 @@ int pause(int);             // the same call (2025 name)
 int uptime(void);
 int halt(void);             // power the machine off; returns only on failure
 int freemem(void);          // free physical pages
+// lab syscall: begin
+int trace(int);             // report the calls in mask (bit n: call n) as they return
+struct sysinfo;
+int sysinfo(struct sysinfo*);  // free memory (bytes) and number of processes
+// lab syscall: end
 // lab traps: begin
 int sigalarm(int ticks, void (*handler)());  // call handler every ticks ticks of CPU time
 int sigreturn(void);        // end an alarm handler: resume where it interrupted
