@@ -5,6 +5,14 @@
 // themselves: the first word of a free page points to the next one.
 // In the study note's words, this is the storeroom the housing office
 // takes bricks from (kalloc) and puts them back into (kfree).
+// lab cow: begin
+//
+// A page may be shared: after a copy-on-write fork, parent and child
+// both map it.  Each page carries a reference count (the number of
+// mappings or other holders of it): kalloc sets it to 1, kref_inc adds
+// a holder, and kfree drops one and frees the page only when none is
+// left.
+// lab cow: end
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
@@ -31,6 +39,65 @@ static struct {
   int fail_after;     // fault injection: see kalloc_fail_after(); -1 = off
 } kmem;
 
+// lab cow: begin
+// One count per page of RAM, indexed from KERNBASE.
+#define NPHYSPAGES ((PHYSTOP - KERNBASE) / PGSIZE)
+#define PAGE_INDEX(pa) (((uint64)(pa) - KERNBASE) / PGSIZE)
+
+static struct {
+  struct spinlock lock;
+  int count[NPHYSPAGES];
+} kref;
+
+// kref_set_one(pa): the page at pa has just been allocated: one holder.
+static void
+kref_set_one(void *pa)
+{
+  acquire(&kref.lock);
+  kref.count[PAGE_INDEX(pa)] = 1;
+  release(&kref.lock);
+}
+
+// kref_inc(pa): one more holder shares the allocated page at pa (a
+// copy-on-write fork mapped it in a child too).  Panics if the page is
+// free: sharing a free page is a kernel bug.
+void
+kref_inc(void *pa)
+{
+  acquire(&kref.lock);
+  if(kref.count[PAGE_INDEX(pa)] < 1)
+    panic("kref_inc: page is free");
+  kref.count[PAGE_INDEX(pa)]++;
+  release(&kref.lock);
+}
+
+// kref_drop(pa): one holder lets go of the page at pa.  Returns how many
+// holders are left; 0 means the caller (kfree) must free the page.
+// Panics if the page is free already: a double kfree.
+static int
+kref_drop(void *pa)
+{
+  acquire(&kref.lock);
+  int left = --kref.count[PAGE_INDEX(pa)];
+  release(&kref.lock);
+  if(left < 0)
+    panic("kfree: page is already free");
+  return left;
+}
+
+// kref_count(pa): how many holders the page at pa has now (0 if free).
+// Only a hint once the lock is released, except to a caller that holds
+// one of the references and knows no one else can add one.
+int
+kref_count(void *pa)
+{
+  acquire(&kref.lock);
+  int n = kref.count[PAGE_INDEX(pa)];
+  release(&kref.lock);
+  return n;
+}
+// lab cow: end
+
 // Put every page between the end of the kernel and PHYSTOP on the
 // freelist.  Called once, by hart 0, before paging is on.
 void
@@ -38,12 +105,23 @@ kinit(void)
 {
   initlock(&kmem.lock, "kmem");
   kmem.fail_after = -1;
-  for(char *p = (char *)PGROUNDUP((uint64)end); p + PGSIZE <= (char *)PHYSTOP; p += PGSIZE)
+  // lab cow: begin
+  initlock(&kref.lock, "kref");
+  // lab cow: end
+  for(char *p = (char *)PGROUNDUP((uint64)end); p + PGSIZE <= (char *)PHYSTOP; p += PGSIZE){
+    // lab cow: begin
+    kref.count[PAGE_INDEX(p)] = 1;   // as if allocated, so kfree frees it
+    // lab cow: end
     kfree(p);
+  }
 }
 
 // kfree(pa): give back the page at physical address pa, which kalloc
 // handed out (or kinit is adding).  Fills it with JUNK_FREED.
+// lab cow: begin
+// A shared page is only given back by its last holder: kfree drops one
+// reference and frees the page when none is left.
+// lab cow: end
 // Panics if pa is not page aligned or not inside [end, PHYSTOP): freeing
 // such an address is always a kernel bug.
 void
@@ -53,6 +131,10 @@ kfree(void *pa)
     panic("kfree: address not page aligned");
   if((char *)pa < end || (uint64)pa >= PHYSTOP)
     panic("kfree: address outside the allocatable RAM");
+  // lab cow: begin
+  if(kref_drop(pa) > 0)
+    return;   // still mapped elsewhere (copy-on-write): not free yet
+  // lab cow: end
 
   memset(pa, JUNK_FREED, PGSIZE);
 
@@ -88,8 +170,12 @@ kalloc(void)
   }
   release(&kmem.lock);
 
-  if(r)
+  if(r){
     memset(r, JUNK_ALLOCATED, PGSIZE);
+    // lab cow: begin
+    kref_set_one(r);
+    // lab cow: end
+  }
   return (void *)r;
 }
 
