@@ -3846,17 +3846,28 @@ run_test(struct test *t)
     printf("test %s: FAILED (cannot create %s)\n", t->name, REASON_FILE);
     return 0;
   }
-  // The watchdog is forked first, so that its pages are already taken
-  // when the test starts: tests that compare freemem() before and after
-  // must not see another process's memory come and go.
+  // Tests that compare freemem() before and after must not see another
+  // process's memory come and go.  So the watchdog is forked first, and
+  // the test starts only once the watchdog and this process have said
+  // so through `go`: each has written to its stack by then, which on a
+  // kernel with copy-on-write fork is when it takes its own copy.
+  int go[2];
+  if(pipe(go) < 0){
+    close(fd);
+    printf("test %s: FAILED (pipe failed)\n", t->name);
+    return 0;
+  }
   int dog = fork();
   if(dog == 0){
+    write(go[1], "d", 1);
     sleep(TEST_TIMEOUT);
     exit(0);
   }
   int pid = fork();
   if(pid < 0){
     close(fd);
+    close(go[0]);
+    close(go[1]);
     if(dog > 0){
       kill(dog);
       wait(0);
@@ -3865,10 +3876,18 @@ run_test(struct test *t)
     return 0;
   }
   if(pid == 0){
+    char c;
+    close(go[1]);
+    for(int n = dog > 0 ? 2 : 1; n > 0 && read(go[0], &c, 1) == 1; n--)
+      ;
+    close(go[0]);
     reason_fd = fd;
     t->fn();
     exit(0);
   }
+  write(go[1], "r", 1);
+  close(go[0]);
+  close(go[1]);
   close(fd);
 
   int status = 0, timedout = 0;
