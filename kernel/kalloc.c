@@ -40,22 +40,19 @@ static struct {
 } kmem;
 
 // lab cow: begin
-// One count per page of RAM, indexed from KERNBASE.
+// One count per page of RAM, indexed from KERNBASE.  The counts change
+// with atomic instructions (amoadd.w) instead of under a lock: kalloc
+// and kfree run for every page, and a lock here would slow them all.
 #define NPHYSPAGES ((PHYSTOP - KERNBASE) / PGSIZE)
 #define PAGE_INDEX(pa) (((uint64)(pa) - KERNBASE) / PGSIZE)
 
-static struct {
-  struct spinlock lock;
-  int count[NPHYSPAGES];
-} kref;
+static int kref[NPHYSPAGES];
 
 // kref_set_one(pa): the page at pa has just been allocated: one holder.
 static void
 kref_set_one(void *pa)
 {
-  acquire(&kref.lock);
-  kref.count[PAGE_INDEX(pa)] = 1;
-  release(&kref.lock);
+  __atomic_store_n(&kref[PAGE_INDEX(pa)], 1, __ATOMIC_SEQ_CST);
 }
 
 // kref_inc(pa): one more holder shares the allocated page at pa (a
@@ -64,11 +61,8 @@ kref_set_one(void *pa)
 void
 kref_inc(void *pa)
 {
-  acquire(&kref.lock);
-  if(kref.count[PAGE_INDEX(pa)] < 1)
+  if(__atomic_fetch_add(&kref[PAGE_INDEX(pa)], 1, __ATOMIC_SEQ_CST) < 1)
     panic("kref_inc: page is free");
-  kref.count[PAGE_INDEX(pa)]++;
-  release(&kref.lock);
 }
 
 // kref_drop(pa): one holder lets go of the page at pa.  Returns how many
@@ -77,24 +71,20 @@ kref_inc(void *pa)
 static int
 kref_drop(void *pa)
 {
-  acquire(&kref.lock);
-  int left = --kref.count[PAGE_INDEX(pa)];
-  release(&kref.lock);
+  int left = __atomic_sub_fetch(&kref[PAGE_INDEX(pa)], 1, __ATOMIC_SEQ_CST);
   if(left < 0)
     panic("kfree: page is already free");
   return left;
 }
 
 // kref_count(pa): how many holders the page at pa has now (0 if free).
-// Only a hint once the lock is released, except to a caller that holds
-// one of the references and knows no one else can add one.
+// Only a hint, since others may add or drop holders at any time, except
+// to a caller that holds one of the references and knows no one else
+// can add one: if it reads 1, the page is its alone.
 int
 kref_count(void *pa)
 {
-  acquire(&kref.lock);
-  int n = kref.count[PAGE_INDEX(pa)];
-  release(&kref.lock);
-  return n;
+  return __atomic_load_n(&kref[PAGE_INDEX(pa)], __ATOMIC_SEQ_CST);
 }
 // lab cow: end
 
@@ -105,12 +95,9 @@ kinit(void)
 {
   initlock(&kmem.lock, "kmem");
   kmem.fail_after = -1;
-  // lab cow: begin
-  initlock(&kref.lock, "kref");
-  // lab cow: end
   for(char *p = (char *)PGROUNDUP((uint64)end); p + PGSIZE <= (char *)PHYSTOP; p += PGSIZE){
     // lab cow: begin
-    kref.count[PAGE_INDEX(p)] = 1;   // as if allocated, so kfree frees it
+    kref_set_one(p);   // as if allocated, so that kfree frees it
     // lab cow: end
     kfree(p);
   }
