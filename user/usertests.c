@@ -131,21 +131,21 @@ settle_freemem(int want)
   return n;
 }
 
-// Make this process's scratch buffers and stack page its own.  On a
-// kernel with copy-on-write fork, a process's first store to a page it
-// still shares with its parent costs a free page; a test that compares
-// freemem() around work that writes there calls this first, so that
-// only the work is counted.
+// Make this process's data, bss and stack pages its own.  On a kernel
+// with copy-on-write fork, a process's first store to a page it still
+// shares with its parent costs a free page; the runner calls this in
+// each test's process before the test, so that a test comparing
+// freemem() before and after its work counts only the work.  The data
+// segment starts on a page boundary with the small variables (.sdata,
+// user.ld), reason_fd among them; `end` is where bss ends.
 static void
-own_scratch_pages(void)
+own_writable_pages(void)
 {
+  extern char end[];
   volatile char here = 0;   // on the stack page in use
   here++;
-  for(int i = 0; i < sizeof(buf); i += PGSIZE)
-    buf[i] = 0;
-  for(int i = 0; i < sizeof(buf2); i += PGSIZE)
-    buf2[i] = 0;
-  buf[sizeof(buf) - 1] = buf2[sizeof(buf2) - 1] = 0;
+  for(uint64 a = PGROUNDDOWN((uint64)&reason_fd); a < (uint64)end; a += PGSIZE)
+    *(volatile char *)a = *(volatile char *)a;
 }
 
 // Page-table pages needed to map all of [0, sz): a level-0 table per
@@ -821,7 +821,6 @@ fork_isolation(void)
 static void
 fork_big_heap(void)
 {
-  own_scratch_pages();
   int f0 = freemem();
   int npages = f0 / 4;
   char *heap = sbrk(npages * PGSIZE);
@@ -858,7 +857,6 @@ fork_big_heap(void)
 static void
 fork_then_exec(void)
 {
-  own_scratch_pages();
   char *heap = sbrk(256 * PGSIZE);
   CHECK(heap != SBRK_ERROR, "sbrk failed");
   mark_pages(heap, 256, 1);
@@ -946,7 +944,6 @@ fork_copyout(void)
 static void
 fork_out_of_memory(void)
 {
-  own_scratch_pages();
   int f0 = freemem();
   int npages = f0 * 6 / 10;
   char *heap = sbrk(npages * PGSIZE);
@@ -1288,7 +1285,6 @@ proc_kill(void)
 static void
 proc_orphan(void)
 {
-  own_scratch_pages();
   int f0 = freemem();
   int up[2], down[2];
   CHECK(pipe(up) == 0 && pipe(down) == 0, "pipe failed");
@@ -3882,6 +3878,7 @@ run_test(struct test *t)
       ;
     close(go[0]);
     reason_fd = fd;
+    own_writable_pages();
     t->fn();
     exit(0);
   }
