@@ -3845,8 +3845,10 @@ run_test(struct test *t)
   // Tests that compare freemem() before and after must not see another
   // process's memory come and go.  So the watchdog is forked first, and
   // the test starts only once the watchdog and this process have said
-  // so through `go`: each has written to its stack by then, which on a
-  // kernel with copy-on-write fork is when it takes its own copy.
+  // so through `go`, each sending a byte from its stack: each has
+  // written to its stack page by then, which on a kernel with
+  // copy-on-write fork is when it takes its own copy.
+  volatile char ready;
   int go[2];
   if(pipe(go) < 0){
     close(fd);
@@ -3855,7 +3857,8 @@ run_test(struct test *t)
   }
   int dog = fork();
   if(dog == 0){
-    write(go[1], "d", 1);
+    ready = 'd';
+    write(go[1], (char *)&ready, 1);
     sleep(TEST_TIMEOUT);
     exit(0);
   }
@@ -3882,7 +3885,8 @@ run_test(struct test *t)
     t->fn();
     exit(0);
   }
-  write(go[1], "r", 1);
+  ready = 'r';
+  write(go[1], (char *)&ready, 1);
   close(go[0]);
   close(go[1]);
   close(fd);
