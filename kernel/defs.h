@@ -71,6 +71,10 @@ void            kfree(void *);
 void            kinit(void);
 uint64          kfreecount(void);
 void            kalloc_fail_after(int);
+// lab cow: begin
+void            kref_inc(void *);
+int             kref_count(void *);
+// lab cow: end
 
 // log.c
 void            initlog(int, struct superblock*);
@@ -187,6 +191,9 @@ pagetable_t     uvmcreate(void);
 uint64          uvmalloc(pagetable_t, uint64, uint64, int);
 uint64          uvmdealloc(pagetable_t, uint64, uint64);
 int             uvmcopy(pagetable_t, pagetable_t, uint64);
+// lab cow: begin
+int             cow_fault(pagetable_t, uint64);
+// lab cow: end
 void            uvmfree(pagetable_t, uint64);
 void            uvmunmap(pagetable_t, uint64, uint64, int);
 void            uvmclear(pagetable_t, uint64);

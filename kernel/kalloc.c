@@ -5,6 +5,14 @@
 // themselves: the first word of a free page points to the next one.
 // In the study note's words, this is the storeroom the housing office
 // takes bricks from (kalloc) and puts them back into (kfree).
+// lab cow: begin
+//
+// A page may be shared: after a copy-on-write fork, parent and child
+// both map it.  Each page carries a reference count (the number of
+// mappings or other holders of it): kalloc sets it to 1, kref_inc adds
+// a holder, and kfree drops one and frees the page only when none is
+// left.
+// lab cow: end
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
@@ -32,6 +40,55 @@ static struct {
   int fail_after;     // fault injection: see kalloc_fail_after(); -1 = off
 } kmem;
 
+// lab cow: begin
+// One count per page of RAM, indexed from KERNBASE.  The counts change
+// with atomic instructions (amoadd.w) instead of under a lock: kalloc
+// and kfree run for every page, and a lock here would slow them all.
+#define NPHYSPAGES ((PHYSTOP - KERNBASE) / PGSIZE)
+#define PAGE_INDEX(pa) (((uint64)(pa) - KERNBASE) / PGSIZE)
+
+static int kref[NPHYSPAGES];
+
+// kref_set_one(pa): the page at pa has just been allocated: one holder.
+static void
+kref_set_one(void *pa)
+{
+  __atomic_store_n(&kref[PAGE_INDEX(pa)], 1, __ATOMIC_SEQ_CST);
+}
+
+// kref_inc(pa): one more holder shares the allocated page at pa (a
+// copy-on-write fork mapped it in a child too).  Panics if the page is
+// free: sharing a free page is a kernel bug.
+void
+kref_inc(void *pa)
+{
+  if(__atomic_fetch_add(&kref[PAGE_INDEX(pa)], 1, __ATOMIC_SEQ_CST) < 1)
+    panic("kref_inc: page is free");
+}
+
+// kref_drop(pa): one holder lets go of the page at pa.  Returns how many
+// holders are left; 0 means the caller (kfree) must free the page.
+// Panics if the page is free already: a double kfree.
+static int
+kref_drop(void *pa)
+{
+  int left = __atomic_sub_fetch(&kref[PAGE_INDEX(pa)], 1, __ATOMIC_SEQ_CST);
+  if(left < 0)
+    panic("kfree: page is already free");
+  return left;
+}
+
+// kref_count(pa): how many holders the page at pa has now (0 if free).
+// Only a hint, since others may add or drop holders at any time, except
+// to a caller that holds one of the references and knows no one else
+// can add one: if it reads 1, the page is its alone.
+int
+kref_count(void *pa)
+{
+  return __atomic_load_n(&kref[PAGE_INDEX(pa)], __ATOMIC_SEQ_CST);
+}
+// lab cow: end
+
 // Put every page between the end of the kernel and PHYSTOP on the
 // freelist.  Called once, by hart 0, before paging is on.
 void
@@ -39,13 +96,21 @@ kinit(void)
 {
   initlock(&kmem.lock, "kmem");
   kmem.fail_after = -1;
-  for(char *p = (char *)PGROUNDUP((uint64)end); p + PGSIZE <= (char *)PHYSTOP; p += PGSIZE)
+  for(char *p = (char *)PGROUNDUP((uint64)end); p + PGSIZE <= (char *)PHYSTOP; p += PGSIZE){
+    // lab cow: begin
+    kref_set_one(p);   // as if allocated, so that kfree frees it
+    // lab cow: end
     kfree(p);
+  }
 }
 
 // kfree(pa): give back the page at physical address pa, which kalloc
 // handed out (or kinit is adding).  Fills it with JUNK_FREED (if
 // SCRUB_PAGES).
+// lab cow: begin
+// A shared page is only given back by its last holder: kfree drops one
+// reference and frees the page when none is left.
+// lab cow: end
 // Panics if pa is not page aligned or not inside [end, PHYSTOP): freeing
 // such an address is always a kernel bug.
 void
@@ -55,6 +120,10 @@ kfree(void *pa)
     panic("kfree: address not page aligned");
   if((char *)pa < end || (uint64)pa >= PHYSTOP)
     panic("kfree: address outside the allocatable RAM");
+  // lab cow: begin
+  if(kref_drop(pa) > 0)
+    return;   // still mapped elsewhere (copy-on-write): not free yet
+  // lab cow: end
 
   if(SCRUB_PAGES)
     memset(pa, JUNK_FREED, PGSIZE);
@@ -92,8 +161,13 @@ kalloc(void)
   }
   release(&kmem.lock);
 
-  if(r && SCRUB_PAGES)
-    memset(r, JUNK_ALLOCATED, PGSIZE);
+  if(r){
+    if(SCRUB_PAGES)
+      memset(r, JUNK_ALLOCATED, PGSIZE);
+    // lab cow: begin
+    kref_set_one(r);
+    // lab cow: end
+  }
   return (void *)r;
 }
 

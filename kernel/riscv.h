@@ -107,6 +107,10 @@ typedef uint64 *pagetable_t;  // a page of 512 PTEs
 #define PTE_U (1L << 4)  // user mode may use it
 #define PTE_A (1L << 6)  // accessed (set by hardware)
 #define PTE_D (1L << 7)  // dirty (set by hardware)
+// lab cow: begin
+// Bits 8-9 (RSW) are the kernel's own; the hardware ignores them.
+#define PTE_COW (1L << 8)  // shared copy-on-write: a store copies the page
+// lab cow: end
 
 // Physical address <-> PTE: the page number sits at bit 10 of a PTE.
 #define PA2PTE(pa) ((((uint64)(pa)) >> 12) << 10)

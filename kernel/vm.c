@@ -363,10 +363,78 @@ uvmfree(pagetable_t pagetable, uint64 sz)
   freewalk(pagetable);
 }
 
-// uvmcopy(old, new, sz): give `new` a private copy of every page that
-// `old` has mapped in [0, sz), with the same permissions.  Pages never
-// mapped (lazy holes) stay holes in the copy.  Returns 0, or -1 when out
-// of memory, having freed everything it had added to `new`.
+// lab cow: begin
+// ---- Copy-on-write ----------------------------------------------------
+//
+// After fork, parent and child share every page.  A page either of them
+// may write is mapped read-only in both, with PTE_COW set; the first
+// store to it faults, and cow_fault gives the writer a page of its own.
+// Pages that were read-only to begin with (text) are simply shared.
+// Each shared page's reference count (kalloc.c) says how many page
+// tables map it, so kfree frees it only when the last one lets go.
+
+// cow_share(pte, new, va): map the page that *pte (in the parent's page
+// table) maps at va into `new` as well, sharing it.  A writable page
+// loses PTE_W and gains PTE_COW in both page tables.  Returns 0, or -1
+// if `new` needs a page-table page and none is free; then `new` is
+// unchanged (the parent's PTE may have become copy-on-write, which is
+// harmless: its next store just makes it writable again).
+static int
+cow_share(pte_t *pte, pagetable_t new, uint64 va)
+{
+  if(*pte & PTE_W)
+    *pte = (*pte & ~PTE_W) | PTE_COW;
+  uint64 pa = PTE2PA(*pte);
+  if(mappages(new, va, PGSIZE, pa, PTE_FLAGS(*pte) & ~(PTE_A | PTE_D)) != 0)
+    return -1;
+  kref_inc((void *)pa);
+  return 0;
+}
+
+// cow_fault(pagetable, va): a store to the page holding user address va
+// found it read-only.  If it is a copy-on-write page, make it writable
+// for this page table: the page itself if no one else maps it any more,
+// else a fresh copy (dropping this page table's share of the original).
+// Returns 0 when the store can be retried, or -1 if va is not on a
+// copy-on-write user page (a real protection fault: the caller kills the
+// process) or no page is free for the copy.  Never panics.
+// The caller must flush the TLB before the store runs again; returning
+// to user mode does (userret in trampoline.S).
+int
+cow_fault(pagetable_t pagetable, uint64 va)
+{
+  if(va >= MAXVA)
+    return -1;
+  pte_t *pte = walk(pagetable, va, 0);
+  if(pte == 0 || (*pte & (PTE_V | PTE_U | PTE_COW)) != (PTE_V | PTE_U | PTE_COW))
+    return -1;
+
+  char *old = (char *)PTE2PA(*pte);
+  int flags = (PTE_FLAGS(*pte) & ~PTE_COW) | PTE_W;
+  if(kref_count(old) == 1){
+    // The others have let go: the page is ours alone.
+    *pte = PA2PTE(old) | flags;
+    return 0;
+  }
+  char *mem = kalloc();
+  if(mem == 0)
+    return -1;
+  memmove(mem, old, PGSIZE);
+  *pte = PA2PTE(mem) | flags;
+  kfree(old);   // this page table's share of the original
+  return 0;
+}
+// lab cow: end
+
+// uvmcopy(old, new, sz): give `new` the pages that `old` has mapped in
+// [0, sz), with the same permissions, so that each process sees its own
+// copy.  Pages never mapped (lazy holes) stay holes in the copy.
+// lab cow: begin
+// The copying is lazy: both page tables share each page, and writable
+// ones become read-only copy-on-write pages in both (see cow_share).
+// lab cow: end
+// Returns 0, or -1 when out of memory, having freed everything it had
+// added to `new`.
 int
 uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
 {
@@ -378,14 +446,10 @@ uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
       continue;
     }
     if(*pte & PTE_V){
-      char *mem = kalloc();
-      if(mem == 0)
+      // lab cow: begin copy_page
+      if(cow_share(pte, new, a) != 0)
         goto undo;
-      memmove(mem, (char *)PTE2PA(*pte), PGSIZE);
-      if(mappages(new, a, PGSIZE, (uint64)mem, PTE_FLAGS(*pte) & ~(PTE_A | PTE_D)) != 0){
-        kfree(mem);
-        goto undo;
-      }
+      // lab cow: end
     }
     a += PGSIZE;
   }
@@ -455,6 +519,10 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
   }
   if((*pte & PTE_U) == 0)
     return 0;
+  // lab cow: begin
+  if(need_write && (*pte & PTE_COW) != 0 && cow_fault(pagetable, va) != 0)
+    return 0;
+  // lab cow: end
   if(need_write && (*pte & PTE_W) == 0)
     return 0;
   if(!need_write && (*pte & PTE_R) == 0)

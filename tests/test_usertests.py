@@ -78,10 +78,16 @@ def test_table_is_parsed():
         assert g in groups, "usertests has no test in group %r" % g
 
 
+# xv6 names a plain run includes after the table, because MIT's graders
+# look for their lines (graded_names in usertests.c).
+GRADED_NAMES = ["copyin", "copyout", "copyinstr1"]
+
+
 def test_listing_matches_table(suite):
     listed = [l.split()[0] for l in suite["listing"].replace("\r", "").split("\n") if l.strip()]
-    assert listed == TEST_NAMES, \
-        "`usertests -l` lists %r, the table in usertests.c has %r" % (listed, TEST_NAMES)
+    assert listed == TEST_NAMES + GRADED_NAMES, \
+        "`usertests -l` lists %r, the table in usertests.c has %r, then %r" % (
+            listed, TEST_NAMES, GRADED_NAMES)
 
 
 @pytest.mark.parametrize("name", TEST_NAMES)

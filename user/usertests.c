@@ -3,7 +3,7 @@
 //   usertests             every test
 //   usertests -q          the quick ones only (skips those marked SLOW)
 //   usertests NAME...     the named tests, or whole groups: memory,
-//                         process, file, pipe, sysarg, protect; and
+//                         fork, process, file, pipe, sysarg, protect; and
 //                         xv6's test names (see "xv6's test names")
 //   usertests -l          list the tests
 //
@@ -138,6 +138,23 @@ settle_freemem(int want)
     n = freemem();
   }
   return n;
+}
+
+// Make this process's data, bss and stack pages its own.  On a kernel
+// with copy-on-write fork, a process's first store to a page it still
+// shares with its parent costs a free page; the runner calls this in
+// each test's process before the test, so that a test comparing
+// freemem() before and after its work counts only the work.  The data
+// segment starts on a page boundary with the small variables (.sdata,
+// user.ld), reason_fd among them; `end` is where bss ends.
+static void
+own_writable_pages(void)
+{
+  extern char end[];
+  volatile char here = 0;   // on the stack page in use
+  here++;
+  for(uint64 a = PGROUNDDOWN((uint64)&reason_fd); a < (uint64)end; a += PGSIZE)
+    *(volatile char *)a = *(volatile char *)a;
 }
 
 // Page-table pages needed to map all of [0, sz): a level-0 table per
@@ -567,8 +584,8 @@ fork_cost(char *p, int check)
   return status - 1000;
 }
 
-// fork after lazy growth copies the touched pages only: the holes stay
-// holes in the child.
+// fork after lazy growth copies (or shares) the touched pages only: the
+// holes stay holes in the child.
 static void
 mem_lazy_fork(void)
 {
@@ -582,7 +599,9 @@ mem_lazy_fork(void)
   int touched = f0 - freemem();
   CHECK(touched >= 3 && touched <= 8, "touching 3 lazy pages took %d free pages", touched);
   int cost1 = fork_cost(p, 1);
-  CHECK(cost1 - cost0 == touched,
+  // A fork that copies costs the touched pages more; one that shares
+  // them (copy-on-write) less.  Never more: holes stay holes.
+  CHECK(cost1 - cost0 <= touched,
         "fork cost %d pages before the lazy growth and %d after; the parent holds only %d "
         "more (the child allocated lazy holes?)", cost0, cost1, touched);
   CHECK(p[0] == 'a', "the child's write reached the parent's page");
@@ -708,6 +727,308 @@ mem_sbrk_concurrent(void)
   }
   wait_all_ok(nkids, "a process");
   CHECK(freemem() == f0, "free pages %d after the processes exited, %d before", freemem(), f0);
+}
+
+// ---- Fork's sharing of memory ---------------------------------------------
+//
+// fork may copy memory at once or share it copy-on-write (this kernel
+// shares): either way each process must see only its own writes, copyout
+// into memory shared since fork must not reach the other process, and
+// every page must come back.  These tests pass on both kinds of kernel;
+// the cow lab's grader also checks that a fork of a big heap takes
+// hardly any pages.
+
+#define FORK_PAGES 8
+
+static int fork_data = 1;   // in the data segment
+
+// The byte the test writes at offset off of a page, as process `who`.
+static char
+mark(int who, int page, int off)
+{
+  return (char)(who * 31 + page * 7 + off + 1);
+}
+
+// Fill (or check) the first and last byte of each of n pages from p
+// with who's marks; the check returns the first page that differs, or -1.
+static void
+mark_pages(char *p, int n, int who)
+{
+  for(int i = 0; i < n; i++){
+    p[i * PGSIZE] = mark(who, i, 0);
+    p[i * PGSIZE + PGSIZE - 1] = mark(who, i, 1);
+  }
+}
+
+static int
+bad_page(char *p, int n, int who)
+{
+  for(int i = 0; i < n; i++)
+    if(p[i * PGSIZE] != mark(who, i, 0) || p[i * PGSIZE + PGSIZE - 1] != mark(who, i, 1))
+      return i;
+  return -1;
+}
+
+// Parent and child write the same pages (data, heap, a lazy page, the
+// stack) in turn; each sees only its own writes, the child sees the
+// parent's memory as it was at fork, and lazy holes stay zero.
+static void
+fork_isolation(void)
+{
+  char *heap = sbrk(FORK_PAGES * PGSIZE);
+  CHECK(heap != SBRK_ERROR, "sbrk failed");
+  char *lazy = sbrklazy(4 * PGSIZE);
+  CHECK(lazy != SBRK_ERROR, "sbrklazy failed");
+  mark_pages(heap, FORK_PAGES, 1);
+  lazy[0] = 'L';
+  volatile char onstack = 's';
+  int up[2], down[2];
+  CHECK(pipe(up) == 0 && pipe(down) == 0, "pipe failed");
+  char c;
+
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    CHECK(fork_data == 1 && onstack == 's', "the child does not see the parent's data "
+          "and stack");
+    CHECK(bad_page(heap, FORK_PAGES, 1) < 0, "the child sees heap page %d differently",
+          bad_page(heap, FORK_PAGES, 1));
+    CHECK(lazy[0] == 'L' && lazy[2 * PGSIZE] == 0, "the child's lazy pages are wrong");
+    fork_data = 2;
+    onstack = 'c';
+    mark_pages(heap, FORK_PAGES, 2);
+    lazy[0] = 'C';
+    lazy[2 * PGSIZE] = 'H';   // a hole: faulted in, in the child only
+    write(up[1], "w", 1);
+    CHECK(read(down[0], &c, 1) == 1, "the parent did not answer");
+    // The parent has written everything too, since.
+    CHECK(fork_data == 2 && onstack == 'c' && lazy[0] == 'C' && lazy[2 * PGSIZE] == 'H',
+          "the parent's writes reached the child");
+    CHECK(bad_page(heap, FORK_PAGES, 2) < 0, "heap page %d in the child changed under it",
+          bad_page(heap, FORK_PAGES, 2));
+    exit(0);
+  }
+  CHECK(read(up[0], &c, 1) == 1, "the child did not get to write");
+  CHECK(fork_data == 1 && onstack == 's' && lazy[0] == 'L' && lazy[2 * PGSIZE] == 0,
+        "the child's writes reached the parent");
+  CHECK(bad_page(heap, FORK_PAGES, 1) < 0, "the child's write reached heap page %d",
+        bad_page(heap, FORK_PAGES, 1));
+  fork_data = 3;
+  onstack = 'p';
+  mark_pages(heap, FORK_PAGES, 3);
+  lazy[0] = 'P';
+  write(down[1], "w", 1);
+  int status;
+  CHECK(wait(&status) == pid && status == 0, "the child failed (status %d)", status);
+  CHECK(fork_data == 3 && onstack == 'p' && lazy[0] == 'P' && lazy[2 * PGSIZE] == 0,
+        "the parent lost its own writes");
+  CHECK(bad_page(heap, FORK_PAGES, 3) < 0, "heap page %d lost the parent's write",
+        bad_page(heap, FORK_PAGES, 3));
+  close(up[0]); close(up[1]); close(down[0]); close(down[1]);
+}
+
+// A third of free memory as heap, forked many times over: each child
+// checks the heap and writes some of it, some children run at once;
+// the parent's heap never changes and every page comes back.
+static void
+fork_big_heap(void)
+{
+  int f0 = freemem();
+  int npages = f0 / 4;
+  char *heap = sbrk(npages * PGSIZE);
+  CHECK(heap != SBRK_ERROR, "sbrk of %d pages failed", npages);
+  mark_pages(heap, npages, 1);
+  int f1 = freemem();
+
+  for(int round = 0; round < 10; round++){
+    int nkids = round % 2 ? 2 : 1;
+    for(int k = 0; k < nkids; k++){
+      int pid = fork();
+      CHECK(pid >= 0, "round %d: fork of a %d-page heap failed", round, npages);
+      if(pid == 0){
+        int bad = bad_page(heap, npages, 1);
+        CHECK(bad < 0, "round %d: the child sees heap page %d differently", round, bad);
+        for(int i = k; i < npages; i += 16)
+          heap[i * PGSIZE] = 0;
+        exit(0);
+      }
+    }
+    wait_all_ok(nkids, "a child of the big heap");
+  }
+  int bad = bad_page(heap, npages, 1);
+  CHECK(bad < 0, "a child's write reached the parent's heap page %d", bad);
+  int f2 = settle_freemem(f1);
+  CHECK(f2 == f1, "free pages %d after the forks, %d before", f2, f1);
+  sbrk(-npages * PGSIZE);
+  int f3 = settle_freemem(f0);
+  CHECK(f3 == f0, "free pages %d after giving the heap back, %d before it", f3, f0);
+}
+
+// fork then exec, while the parent writes its heap: the child's exec
+// gives back its share; the parent keeps its data; nothing is lost.
+static void
+fork_then_exec(void)
+{
+  char *heap = sbrk(256 * PGSIZE);
+  CHECK(heap != SBRK_ERROR, "sbrk failed");
+  mark_pages(heap, 256, 1);
+  int f0 = freemem();
+  for(int round = 0; round < 4; round++){
+    int pid = fork();
+    CHECK(pid >= 0, "fork failed");
+    if(pid == 0){
+      char *argv[] = { "usertests", "--exec-probe", 0 };
+      exec("/usertests", argv);
+      FAIL("exec /usertests failed");
+    }
+    mark_pages(heap, 256, 2 + round);
+    int status;
+    CHECK(wait(&status) == pid, "wait did not return the child");
+    CHECK(status == 42, "the exec'd program exited %d, not 42", status);
+    CHECK(bad_page(heap, 256, 2 + round) < 0, "the parent's heap page %d lost its write",
+          bad_page(heap, 256, 2 + round));
+  }
+  int f1 = settle_freemem(f0);
+  CHECK(f1 == f0, "free pages %d after the fork+exec rounds, %d before", f1, f0);
+}
+
+// The kernel writes into memory shared since fork (read() and fstat()
+// into it, copyout): the writer's process sees the data, the other
+// keeps its own bytes.
+static void
+fork_copyout(void)
+{
+  char *heap = sbrk(4 * PGSIZE);
+  CHECK(heap != SBRK_ERROR, "sbrk failed");
+  memset(heap, 'p', 4 * PGSIZE);
+  int fds[2], sync[2];
+  CHECK(pipe(fds) == 0 && pipe(sync) == 0, "pipe failed");
+  char msg[40];
+  for(int i = 0; i < sizeof(msg); i++)
+    msg[i] = 'a' + i % 26;
+  CHECK(write(fds[1], msg, sizeof(msg)) == sizeof(msg), "write to the pipe failed");
+
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    // 40 bytes across the boundary of pages 0 and 1.
+    char *dst = heap + PGSIZE - 20;
+    CHECK(read(fds[0], dst, sizeof(msg)) == sizeof(msg), "the child's read failed");
+    CHECK(memcmp(dst, msg, sizeof(msg)) == 0, "read() into a shared page delivered "
+          "other bytes");
+    int fd = open("/", O_RDONLY);
+    CHECK(fd >= 0 && fstat(fd, (struct stat *)(heap + 2 * PGSIZE)) == 0,
+          "fstat into a shared page failed");
+    close(fd);
+    write(sync[1], "x", 1);
+    exit(0);
+  }
+  int status;
+  CHECK(wait(&status) == pid && status == 0, "the child failed (status %d)", status);
+  char c;
+  CHECK(read(sync[0], &c, 1) == 1, "the child never got to its writes");
+  for(int i = 0; i < 4 * PGSIZE; i++)
+    CHECK(heap[i] == 'p', "the child's read()/fstat() changed the parent's byte %d", i);
+
+  // And the other way: the parent reads into a page the child still maps.
+  CHECK(write(fds[1], msg, sizeof(msg)) == sizeof(msg), "write to the pipe failed");
+  pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    CHECK(read(sync[0], &c, 1) == 1, "the parent never said it had read");
+    for(int i = 0; i < 4 * PGSIZE; i++)
+      CHECK(heap[i] == 'p', "the parent's read() changed the child's byte %d", i);
+    exit(0);
+  }
+  CHECK(read(fds[0], heap + 3 * PGSIZE, sizeof(msg)) == sizeof(msg), "the parent's read "
+        "failed");
+  CHECK(memcmp(heap + 3 * PGSIZE, msg, sizeof(msg)) == 0, "the parent's read delivered "
+        "other bytes");
+  write(sync[1], "x", 1);
+  CHECK(wait(&status) == pid && status == 0, "the child failed (status %d)", status);
+  close(fds[0]); close(fds[1]); close(sync[0]); close(sync[1]);
+}
+
+// The child of a process holding more than half of memory writes all of
+// it: a kernel that shares pages runs out at some fault and must kill
+// the child (status -1), not panic; one that copies refuses the fork.
+// The parent's memory is intact either way and every page comes back.
+static void
+fork_out_of_memory(void)
+{
+  int f0 = freemem();
+  int npages = f0 * 6 / 10;
+  char *heap = sbrk(npages * PGSIZE);
+  CHECK(heap != SBRK_ERROR, "sbrk of %d pages failed", npages);
+  mark_pages(heap, npages, 1);
+  int f1 = freemem();
+
+  int pid = fork();
+  if(pid == 0){
+    mark_pages(heap, npages, 2);
+    exit(0);   // all written: this kernel has more memory than it said
+  }
+  if(pid > 0){
+    int status;
+    CHECK(wait(&status) == pid, "wait did not return the child");
+    CHECK(status == -1, "a child writing %d shared pages with %d free exited %d: it "
+          "should have been killed (-1)", npages, f1, status);
+  }
+  int bad = bad_page(heap, npages, 1);
+  CHECK(bad < 0, "the parent's heap page %d changed", bad);
+  mark_pages(heap, npages, 3);   // its own again: no page needed
+  int f2 = settle_freemem(f1);
+  CHECK(f2 == f1, "free pages %d after the out-of-memory child, %d before", f2, f1);
+  sbrk(-npages * PGSIZE);
+  int f3 = settle_freemem(f0);
+  CHECK(f3 == f0, "free pages %d after giving the heap back, %d before it", f3, f0);
+}
+
+#define PIPE_KIDS 3
+
+// Children forked from a heap each change it in their own way and send
+// it back through their own pipe: the parent receives each child's
+// version, and keeps its own.
+static void
+fork_pipe(void)
+{
+  int n = 16;
+  uchar *heap = (uchar *)sbrk(n * PGSIZE);
+  CHECK(heap != (uchar *)SBRK_ERROR, "sbrk failed");
+  for(int i = 0; i < n * PGSIZE; i++)
+    heap[i] = pattern(i);
+  int fds[PIPE_KIDS][2];
+  for(int k = 0; k < PIPE_KIDS; k++){
+    CHECK(pipe(fds[k]) == 0, "pipe failed");
+    int pid = fork();
+    CHECK(pid >= 0, "fork failed");
+    if(pid == 0){
+      close(fds[k][0]);
+      for(int i = 0; i < n * PGSIZE; i++)
+        heap[i] ^= k + 1;
+      for(int i = 0; i < n; i++)
+        CHECK(write(fds[k][1], heap + i * PGSIZE, PGSIZE) == PGSIZE, "write failed");
+      exit(0);
+    }
+    close(fds[k][1]);
+  }
+  for(int k = 0; k < PIPE_KIDS; k++){
+    for(int i = 0; i < n; i++){
+      int got = 0;
+      while(got < PGSIZE){
+        int r = read(fds[k][0], buf + got, PGSIZE - got);
+        CHECK(r > 0, "child %d's pipe ended after %d pages", k, i);
+        got += r;
+      }
+      for(int j = 0; j < PGSIZE; j++)
+        CHECK((uchar)buf[j] == (pattern(i * PGSIZE + j) ^ (k + 1)),
+              "child %d sent a wrong byte %d of page %d", k, j, i);
+    }
+    close(fds[k][0]);
+  }
+  wait_all_ok(PIPE_KIDS, "a piping child");
+  for(int i = 0; i < n * PGSIZE; i++)
+    CHECK(heap[i] == pattern(i), "a child's change reached the parent's byte %d", i);
 }
 
 // ---- Protection -----------------------------------------------------------
@@ -2478,6 +2799,13 @@ struct test {
   { "sbrk-concurrent",   "memory",  QUICK, mem_sbrk_concurrent },
   { "exec-frees-image",  "memory",  QUICK, mem_exec_frees_image },
 
+  { "fork-isolation",    "fork",    QUICK, fork_isolation },
+  { "fork-big-heap",     "fork",    QUICK, fork_big_heap },
+  { "fork-exec",         "fork",    QUICK, fork_then_exec },
+  { "fork-copyout",      "fork",    QUICK, fork_copyout },
+  { "fork-oom",          "fork",    SLOW,  fork_out_of_memory },
+  { "fork-pipe",         "fork",    QUICK, fork_pipe },
+
   { "text-write",        "protect", QUICK, prot_text_write },
   { "no-exec",           "protect", QUICK, prot_no_exec },
   { "stack-guard",       "protect", QUICK, prot_stack_guard },
@@ -3791,6 +4119,22 @@ struct test xv6tests[] = {
 
 #define NXV6 NELEM(xv6tests)
 
+// xv6 names that MIT's lab graders look for in the output of a plain
+// `usertests -q` (the 2024 cow grader wants "test copyin: ... OK"
+// followed by "test copyout", and the same for copyout and copyinstr1):
+// a run that names no test runs these too, after the table.
+static char *graded_names[] = { "copyin", "copyout", "copyinstr1" };
+
+// Is t one of graded_names?
+static int
+graded_by_name(struct test *t)
+{
+  for(int i = 0; i < NELEM(graded_names); i++)
+    if(strcmp(t->name, graded_names[i]) == 0)
+      return 1;
+  return 0;
+}
+
 // ---- The runner -------------------------------------------------------------
 
 // Tests are numbered across both tables: the table's first, then xv6's.
@@ -3824,13 +4168,25 @@ run_test(struct test *t)
     printf("test %s: FAILED (cannot create %s)\n", t->name, REASON_FILE);
     return 0;
   }
-  // The watchdog is forked first, so that its pages are already taken
-  // when the test starts: tests that compare freemem() before and after
-  // must not see another process's memory come and go.  (And so a
-  // traced fork of it is reported before the test's line, on a line of
-  // its own, as MIT's trace test expects of xv6's first fork.)
+  // Tests that compare freemem() before and after must not see another
+  // process's memory come and go.  So the watchdog is forked first, and
+  // the test starts only once the watchdog and this process have said
+  // so through `go`, each sending a byte from its stack: each has
+  // written to its stack page by then, which on a kernel with
+  // copy-on-write fork is when it takes its own copy.  (Forking the
+  // watchdog before the test's line also puts a traced fork's report on
+  // a line of its own, as MIT's trace test expects of xv6's first fork.)
+  volatile char ready;
+  int go[2];
+  if(pipe(go) < 0){
+    close(fd);
+    printf("test %s: FAILED (pipe failed)\n", t->name);
+    return 0;
+  }
   int dog = fork();
   if(dog == 0){
+    ready = 'd';
+    write(go[1], (char *)&ready, 1);
     sleep(TEST_TIMEOUT);
     exit(0);
   }
@@ -3838,6 +4194,8 @@ run_test(struct test *t)
   int pid = fork();
   if(pid < 0){
     close(fd);
+    close(go[0]);
+    close(go[1]);
     if(dog > 0){
       kill(dog);
       wait(0);
@@ -3846,10 +4204,20 @@ run_test(struct test *t)
     return 0;
   }
   if(pid == 0){
+    char c;
+    close(go[1]);
+    for(int n = dog > 0 ? 2 : 1; n > 0 && read(go[0], &c, 1) == 1; n--)
+      ;
+    close(go[0]);
     reason_fd = fd;
+    own_writable_pages();
     t->fn();
     exit(0);
   }
+  ready = 'r';
+  write(go[1], (char *)&ready, 1);
+  close(go[0]);
+  close(go[1]);
   close(fd);
 
   int status = 0, timedout = 0;
@@ -3934,8 +4302,8 @@ main(int argc, char *argv[])
     }
   }
   for(int k = 0; k < NALL; k++){
-    if(!named && k < NTESTS)
-      selected[k] = 1;   // xv6's names run only when named
+    if(!named && (k < NTESTS || graded_by_name(testat(k))))
+      selected[k] = 1;   // xv6's names run only when named, but for a few
     if(quick && testat(k)->slow)
       selected[k] = 0;
   }
