@@ -1428,6 +1428,15 @@ storm_child(int i, int gate[2])
   int f = (i + bseed) % NSTORMF;
   storm_name(name, f);
   int fd = open(name, O_RDONLY);
+  // Make the buffer's pages this process's own now.  After fork they
+  // are shared copy-on-write, and a read into a shared page needs a
+  // free page for the copy: with memory run out by other workers it
+  // would fail for that reason alone, not for the buffer cache's.  A
+  // store that finds no page kills this reader, which the leader
+  // accepts (only FAILCODE is a failed check).
+  for(int j = 0; j < BSIZE; j += PGSIZE)
+    heap[j] = 0;
+  heap[BSIZE - 1] = 0;
   read(gate[0], &c, 1);
   if(fd < 0)
     exit(0);   // out of files or inodes just now: nothing to check
