@@ -9,7 +9,9 @@ fs.img and can run in any order.
         assert out == "hi"
 """
 import os
+import re
 import shutil
+import socket
 import subprocess
 import tempfile
 
@@ -164,3 +166,20 @@ def usertest_verdict(lines, name):
             between.append(text)
         return None, between
     return None, []
+
+
+def free_pages(m, what):
+    """The free-page count that the `free` program prints on machine m."""
+    out = m.run("free", 30, what)
+    found = re.search(r"free pages: (\d+)", out)
+    assert found, "%s: `free` printed no count: %r" % (what, out)
+    return int(found.group(1))
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -10,20 +10,12 @@ deadlocking, and each reader must read its own file's bytes.
 Run with one hart and with three, three storms per boot; afterwards the
 free-page count must be what it was before, and the file system clean.
 """
-import re
 
 import pytest
 
-from conftest import Machine, run_fsck
+from conftest import Machine, free_pages, run_fsck
 
 STORMS = 3
-
-
-def free_pages(m, what):
-    out = m.run("free", 30, what)
-    found = re.search(r"free pages: (\d+)", out)
-    assert found, "%s: `free` printed no count: %r" % (what, out)
-    return int(found.group(1))
 
 
 @pytest.mark.slow

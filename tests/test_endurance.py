@@ -5,21 +5,13 @@ once per run, or a table entry that is never given back, shows up here
 even when every single test passes.  ENDURANCE_RUNS sets the count.
 """
 import os
-import re
 
 import pytest
 
-from conftest import Machine, run_fsck
+from conftest import Machine, free_pages, run_fsck
 
 RUNS = int(os.environ.get("ENDURANCE_RUNS", "3"))
 TIMEOUT = int(os.environ.get("ENDURANCE_TIMEOUT", "900"))   # seconds per run
-
-
-def free_pages(m, what):
-    out = m.run("free", 30, what)
-    found = re.search(r"free pages: (\d+)", out)
-    assert found, "%s: `free` printed no count: %r" % (what, out)
-    return int(found.group(1))
 
 
 @pytest.mark.slow

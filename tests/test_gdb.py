@@ -16,7 +16,6 @@ docs/sbrk.md shows):  /usr/bin/python3 tests/test_gdb.py
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ import pexpect
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from conftest import ROOT, KERNEL, FS_IMG, qemu_command  # noqa: E402
+from conftest import ROOT, KERNEL, FS_IMG, free_port, qemu_command  # noqa: E402
 
 GDB = shutil.which("gdb-multiarch")
 GDB_PROMPT = "(gdb) "
@@ -37,14 +36,6 @@ pytestmark = [
     pytest.mark.skipif(GDB is None, reason="gdb-multiarch is not installed"),
 ]
 
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def toolchain(tool):

@@ -27,7 +27,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, FS_IMG, KERNEL, MKFS, FSCK, Machine, run_fsck
+from conftest import ROOT, FS_IMG, KERNEL, MKFS, FSCK, Machine, free_port, run_fsck
 from fsimage import Image, ROOTINO
 
 MAKE = ["make", "-s", "--no-print-directory"]
@@ -37,13 +37,6 @@ def make(args, cwd=ROOT, timeout=600):
     return subprocess.run(MAKE + list(args), cwd=cwd, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=timeout)
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def copy_tree(dst):

@@ -3054,27 +3054,32 @@ leave_removed_dir(uint64 stay)
     CHECK(chdir("/") == 0, "chdir / out of a removed directory failed");
 }
 
+// Ten rounds of a child that removes its working directory, then either
+// exits there (stay) or goes to / first; each round must end cleanly
+// and leave nothing behind.
+static void
+removed_cwd_rounds(int stay)
+{
+  for(int i = 0; i < 10; i++){
+    int status = run_in_child(leave_removed_dir, stay);
+    CHECK(status == 0, "the child failed (status %d)", status);
+    CHECK(!exists("ut_rmcwd"), "the removed directory is still there");
+  }
+}
+
 // A process whose working directory has been removed exits cleanly: its
 // exit drops the last reference to the directory.
 static void
 xv6_exitiput(void)
 {
-  for(int i = 0; i < 10; i++){
-    int status = run_in_child(leave_removed_dir, 1);
-    CHECK(status == 0, "the child failed (status %d)", status);
-    CHECK(!exists("ut_rmcwd"), "the removed directory is still there");
-  }
+  removed_cwd_rounds(1);
 }
 
 // A process can remove the directory it is in and then go elsewhere.
 static void
 xv6_iput(void)
 {
-  for(int i = 0; i < 10; i++){
-    int status = run_in_child(leave_removed_dir, 0);
-    CHECK(status == 0, "the child failed (status %d)", status);
-    CHECK(!exists("ut_rmcwd"), "the removed directory is still there");
-  }
+  removed_cwd_rounds(0);
 }
 
 // open finds a file that exists and fails on one that does not.
