@@ -163,7 +163,7 @@ def run_round(kernel, fs_img, tmp, first, icount):
     round, and neither (nor boot) under ICOUNT: they are host figures."""
     figs = {}
     image = os.path.join(tmp, "fs.img")
-    extra = ["-icount", "shift=%d,sleep=off" % icount] if icount is not None else []
+    extra = ["-icount", "shift=%d" % icount] if icount is not None else []
     boots = []
     g = None
     for i in range(BOOTS if first else 1):
