@@ -27,7 +27,32 @@ Benchmarks never fail the build: a figure that cannot be measured is
 reported as such, and the exit status is 0 unless the kernel does not
 even boot.  Environment: CPUS (default 3), BOOTS (3), IDLE_SECONDS (5),
 BENCH_USERTESTS=0 to skip usertests, BENCH_FULL_USERTESTS=0 to leave out
-the full `usertests`.
+the full `usertests`, and:
+
+  ROUNDS=R    boot and run the benchmarks R times (BOOTS boots, idle and
+              usertests only in the first round); each figure is then
+              the median, followed by the lowest and highest of the R.
+  ICOUNT=N    run QEMU with -icount shift=N: the guest's clock counts
+              executed instructions (2^N ns each), and the benchmarks are
+              timed on it (bench prints its ticks) rather than on the
+              host.  A benchmark that keeps the harts busy then costs the
+              same guest time however loaded the host is; time the guest
+              spends idle (waiting for the disk) still passes as on the
+              host, so write and read remain noisy.  The ticks are 10 ms
+              of guest time: ICOUNT=4 gives a few dozen to hundreds per
+              benchmark.  With several harts, QEMU runs them in turn on
+              one host thread, switching on a host timer: where one spins
+              on a lock another holds, the spin costs guest time that
+              depends on that timer, so for repeatable figures use CPUS=1.
+              boot, idle, tick and usertests are host figures and are
+              left out.
+  BASELINE=DIR  also run the kernel and fs.img built in tree DIR, the two
+              alternating round by round (so that a change in the host's
+              load hits both), and print each figure of both with this
+              kernel's speed relative to DIR's (the baseline's time per
+              operation over this one's), marking those more than 10%
+              worse.  `make bench COMPARE=cow` builds the cow lab's
+              handout (this kernel without copy-on-write fork) as DIR.
 """
 import os
 import shutil
@@ -283,16 +308,19 @@ def main():
 
     if BASELINE:
         base = summary(results["baseline"])
-        print("compare: figure: this, baseline (medians); this kernel's speed relative to the baseline")
+        print("compare: NAME this [lowest highest], baseline [lowest highest] UNIT: "
+              "speed of this kernel relative to the baseline")
         for name, (med, lo, hi, n, unit, fmt) in this.items():
             if name not in base:
                 continue
-            bmed = base[name][0]
+            bmed, blo, bhi = base[name][:3]
             ratio = speed_ratio(name, unit, med, bmed)
             verdict = ""
             if ratio is not None:
-                verdict = " speed %.2fx%s" % (ratio, "  WORSE by more than 10%" if ratio < 1 / 1.1 else "")
-            print(("compare: %s " + fmt + ", " + fmt + " %s%s") % (name, med, bmed, unit, verdict))
+                verdict = ": speed %.2fx%s" % (ratio, ", WORSE by more than 10%" if ratio < 1 / 1.1 else "")
+            three = fmt + " [" + fmt + " " + fmt + "]"
+            print(("compare: %s " + three + ", " + three + " %s%s")
+                  % (name, med, lo, hi, bmed, blo, bhi, unit, verdict))
 
     # How we do against the targets.
     values = {name: value for name, value, _ in figures}
