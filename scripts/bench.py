@@ -51,7 +51,8 @@ the full `usertests`, and:
               load hits both), and print each figure of both with this
               kernel's speed relative to DIR's (the baseline's time per
               operation over this one's), marking those more than 10%
-              worse.  `make bench COMPARE=cow` builds the cow lab's
+              worse, and whether the two kernels' ranges of values
+              overlap (then the difference may well be noise).  `make bench COMPARE=cow` builds the cow lab's
               handout (this kernel without copy-on-write fork) as DIR.
 """
 import os
@@ -317,7 +318,11 @@ def main():
             ratio = speed_ratio(name, unit, med, bmed)
             verdict = ""
             if ratio is not None:
-                verdict = ": speed %.2fx%s" % (ratio, ", WORSE by more than 10%" if ratio < 1 / 1.1 else "")
+                verdict = ": speed %.2fx" % ratio
+                if ratio < 1 / 1.1 and (hi < blo or bhi < lo):
+                    verdict += ", WORSE by more than 10%"
+                elif ratio < 1 / 1.1:
+                    verdict += ", more than 10% worse but within the spread of the runs"
             three = fmt + " [" + fmt + " " + fmt + "]"
             print(("compare: %s " + three + ", " + three + " %s%s")
                   % (name, med, lo, hi, bmed, blo, bhi, unit, verdict))
