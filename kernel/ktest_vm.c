@@ -29,16 +29,9 @@ valid_entries(pagetable_t t)
 static int
 map_fresh(pagetable_t pt, uint64 va, int npages, int perm)
 {
-  for(int i = 0; i < npages; i++){
-    char *pa = kalloc();
-    if(pa == 0)
+  for(int i = 0; i < npages; i++)
+    if(mapfresh(pt, va + i * PGSIZE, perm) != 0)
       return -1;
-    memset(pa, 0, PGSIZE);
-    if(mappages(pt, va + i * PGSIZE, PGSIZE, (uint64)pa, perm) != 0){
-      kfree(pa);
-      return -1;
-    }
-  }
   return 0;
 }
 
@@ -127,6 +120,42 @@ KTEST(mappages_out_of_memory_leaves_nothing_behind)
   CHECK(failures == 0, "mappages succeeded %d times with kalloc failing", failures);
   CHECK(leftovers == 0, "a failed mappages left %d entries in the root", leftovers);
   CHECK(kfreecount() == before, "free count %lu, expected %lu", kfreecount(), before);
+}
+
+KTEST(mapfresh_out_of_memory_leaves_nothing_behind)
+{
+  uint64 before = kfreecount();
+  pagetable_t pt = uvmcreate();
+  CHECK(pt != 0, "uvmcreate failed");
+  // An empty table: the page, then tables at levels 1 and 0 are needed.
+  int failures = 0;
+  for(int k = 0; k < 3; k++){
+    kalloc_fail_after(k);
+    if(mapfresh(pt, 3 * GIB, PTE_R | PTE_U) == 0)
+      failures++;
+    kalloc_fail_after(-1);
+  }
+  int root_entries = valid_entries(pt);
+  uvmfree(pt, 0);
+  CHECK(failures == 0, "mapfresh succeeded %d times with kalloc failing", failures);
+  CHECK(root_entries == 0, "a failed mapfresh left %d tables hanging off the root", root_entries);
+  CHECK(kfreecount() == before, "free count %lu, expected %lu", kfreecount(), before);
+}
+
+KTEST(uvmfree_frees_what_the_page_table_maps_not_what_sz_says)
+{
+  uint64 before = kfreecount();
+  pagetable_t pt = uvmcreate();
+  CHECK(pt != 0, "uvmcreate failed");
+  // Pages below sz with a hole between them, and one far above sz (as
+  // an mmap region would be): uvmfree must free all three, whatever sz.
+  int r = map_fresh(pt, 0, 1, PTE_R | PTE_W | PTE_U);
+  r |= map_fresh(pt, 3 * PGSIZE, 1, PTE_R | PTE_W | PTE_U);
+  r |= map_fresh(pt, 200 * GIB, 1, PTE_R | PTE_W | PTE_U);
+  uvmfree(pt, 4 * PGSIZE);
+  CHECK(r == 0, "mapping the pages failed");
+  CHECK(kfreecount() == before, "free count %lu after uvmfree, expected %lu: %ld pages lost",
+        kfreecount(), before, (long)(before - kfreecount()));
 }
 
 KTEST(uvmunmap_skips_pages_never_mapped)
