@@ -37,8 +37,11 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Files that serve whoever makes handouts, never a student.
+# Files that serve whoever makes handouts, never a student; and
+# docs/sbrk.md, the tour of the complete kernel, which explains every
+# lab's solution (the sbrk lab's text tells its story for students).
 INSTRUCTOR_ONLY = {
+    "docs/sbrk.md",
     "scripts/handout.py",
     "labs/README.md",
     "tests/test_labs.py",
