@@ -41,9 +41,10 @@ the full `usertests`, and:
               host, so write and read remain noisy.  The ticks are 10 ms
               of guest time: ICOUNT=4 gives a few dozen to hundreds per
               benchmark.  With several harts, QEMU runs them in turn on
-              one host thread, switching on a host timer: where one spins
-              on a lock another holds, the spin costs guest time that
-              depends on that timer, so for repeatable figures use CPUS=1.
+              one host thread, and how their work interleaves (who spins
+              on a lock, who waits for a tick) still changes from run to
+              run: fork moves by tens of percent.  For repeatable
+              figures use CPUS=1.
               boot, idle, tick and usertests are host figures and are
               left out.
   BASELINE=DIR  also run the kernel and fs.img built in tree DIR, the two
