@@ -293,7 +293,7 @@ munmap_all(struct proc *p)
 //   Returns -1 for anything else: no mapping there, a store to a
 //   mapping without PROT_WRITE, any use of a PROT_NONE one, a page
 //   already mapped (a permission problem, not a missing page), no free
-//   memory, or a caller holding a spinlock (reading the file sleeps).
+//   memory, or a caller holding a spinlock or the file's inode lock.
 int
 mmap_fault(pagetable_t pagetable, uint64 va, int write)
 {
@@ -307,7 +307,12 @@ mmap_fault(pagetable_t pagetable, uint64 va, int write)
   if((v->prot & allowed) == 0)
     return -1;
   va = PGROUNDDOWN(va);
-  if(ismapped(pagetable, va) || holding_spinlock())
+  if(ismapped(pagetable, va))
+    return -1;
+  // Reading the file sleeps, and takes the inode's lock: a caller
+  // holding a spinlock, or that very lock (a read() from the mapped
+  // file into its own mapping), must not; mmap_prefault spares them.
+  if(holding_spinlock() || holdingsleep(&v->file->ip->lock))
     return -1;
 
   char *page = kalloc();
