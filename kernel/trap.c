@@ -202,6 +202,10 @@ kill_for_fault(struct proc *p, uint64 scause)
       why = " (page not accessible that way)";
     else
       why = " (out of memory for a lazy page)";
+    // lab mmap: begin
+    if(mmap_overlaps(p, va, va + 1))
+      why = " (in a file mapping: not allowed there, or out of memory)";
+    // lab mmap: end
   }
   printf("pid %d (%s): %s at va %p%s, pc %p, sz %p: killed\n",
          p->pid, p->name, cause_name(scause), (void *)va, why,
