@@ -159,6 +159,10 @@ is_page_fault(uint64 scause)
 //   So does a store to a copy-on-write page shared since fork: the
 //   process gets a page of its own (cow_fault in vm.c).
 // lab cow: end
+// lab mmap: begin
+//   So does a load or store on a page of a file mapping never touched
+//   before: the page is read in from the file (mmap_fault in mmap.c).
+// lab mmap: end
 //   Anything else (beyond p->sz, the stack guard page, a store to text,
 //   executing the heap, out of memory) returns -1: the caller kills the
 //   process.
@@ -173,6 +177,10 @@ handle_page_fault(struct proc *p, uint64 va, uint64 scause)
   if(scause == SCAUSE_STORE_PAGE_FAULT && cow_fault(p->pagetable, va) == 0)
     return 0;   // a copy-on-write page, now this process's own
   // lab cow: end
+  // lab mmap: begin
+  if(mmap_fault(p->pagetable, va, scause == SCAUSE_STORE_PAGE_FAULT) == 0)
+    return 0;   // a page of a file mapping, read in from the file
+  // lab mmap: end
   if(vmfault(p->pagetable, va, scause == SCAUSE_LOAD_PAGE_FAULT) == 0)
     return -1;
   return 0;
@@ -194,6 +202,10 @@ kill_for_fault(struct proc *p, uint64 scause)
       why = " (page not accessible that way)";
     else
       why = " (out of memory for a lazy page)";
+    // lab mmap: begin
+    if(mmap_overlaps(p, va, va + 1))
+      why = " (in a file mapping: not allowed there, or out of memory)";
+    // lab mmap: end
   }
   printf("pid %d (%s): %s at va %p%s, pc %p, sz %p: killed\n",
          p->pid, p->name, cause_name(scause), (void *)va, why,
