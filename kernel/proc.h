@@ -117,6 +117,9 @@ struct proc {
   // lab traps: begin
   struct alarm alarm;          // sigalarm's state; private, like the above
   // lab traps: end
+  // lab pgtbl: begin
+  struct usyscall *usyscall;   // the page mapped at USYSCALL (if USYSCALL_PAGE)
+  // lab pgtbl: end
 };
 
 #endif
