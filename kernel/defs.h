@@ -222,6 +222,7 @@ void            vmwalk(pagetable_t, void (*)(int, int, pte_t));
 // superpage.c
 pte_t *         superpage_leaf(pagetable_t, uint64);
 uint64          superpage_offset(pagetable_t, uint64);
+int             superpage_alloc(pagetable_t, uint64, int);
 int             superpage_grow(pagetable_t, uint64, uint64, int);
 uint64          superpage_unmap(pagetable_t, uint64, uint64, int);
 int             superpage_copy(pagetable_t, pagetable_t, uint64);

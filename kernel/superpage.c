@@ -76,27 +76,37 @@ superpage_map(pagetable_t pagetable, uint64 va, uint64 pa, int perm)
   return 0;
 }
 
+// superpage_alloc(pagetable, va, perm): map a fresh superpage, zeroed
+// (unless not SCRUB_PAGES: param.h), at va (2 MiB aligned, nothing
+// mapped in [va, va + 2 MiB)) with perm.  0, or -1 if no superpage or
+// no page for the level-1 table is free; then nothing changed.
+int
+superpage_alloc(pagetable_t pagetable, uint64 va, int perm)
+{
+  char *mem = superalloc();
+  if(mem == 0)
+    return -1;
+  if(SCRUB_PAGES)
+    memset(mem, 0, SUPERPGSIZE);
+  if(superpage_map(pagetable, va, (uint64)mem, perm) != 0){
+    superfree(mem);
+    return -1;
+  }
+  return 0;
+}
+
 // superpage_grow(pagetable, va, newsz, xperm): uvmalloc's question "can
-// [va, va + 2 MiB) be one superpage?"  If superpages are on, va is
-// 2 MiB aligned, the stretch lies below newsz and a superpage is free,
-// map a zeroed one there (PTE_R | PTE_U | xperm) and return 0.  Else
-// return -1 and change nothing: uvmalloc maps 4 KiB pages as usual.
+// [va, va + 2 MiB) be one superpage?"  If superpages are on (SUPERPAGES),
+// va is 2 MiB aligned, the stretch lies below newsz and a superpage is
+// free, map a zeroed one there (PTE_R | PTE_U | xperm) and return 0.
+// Else return -1 and change nothing: uvmalloc maps 4 KiB pages as usual.
 // Never panics.
 int
 superpage_grow(pagetable_t pagetable, uint64 va, uint64 newsz, int xperm)
 {
   if(SUPERPAGES == 0 || va % SUPERPGSIZE != 0 || newsz < va + SUPERPGSIZE)
     return -1;
-  char *mem = superalloc();
-  if(mem == 0)
-    return -1;
-  if(SCRUB_PAGES)
-    memset(mem, 0, SUPERPGSIZE);
-  if(superpage_map(pagetable, va, (uint64)mem, PTE_R | PTE_U | xperm) != 0){
-    superfree(mem);
-    return -1;
-  }
-  return 0;
+  return superpage_alloc(pagetable, va, PTE_R | PTE_U | xperm);
 }
 
 // Turn the superpage whose level-1 leaf is *pte1 back into 512 level-0
