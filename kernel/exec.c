@@ -300,9 +300,7 @@ exec(char *path, char **argv)
     return -1;
   }
   install(p, &img, path);
-  // lab pgtbl: begin
   if(VMPRINT_INIT && p->pid == 1)
-    vmprint(p->pagetable);   // the pgtbl lab's first exercise: init's page table
-  // lab pgtbl: end
+    vmprint(p->pagetable);   // the pgtbl lab: show init's page table (param.h)
   return argc;
 }
