@@ -11,6 +11,7 @@
 //   uvmalloc    superpage_grow: map a superpage where one fits
 //   uvmunmap    superpage_unmap: free one, or demote it when only part
 //               of it goes (a shrink that ends inside it)
+//   uvmfree     superfree: a superpage is a leaf one level up
 //   uvmcopy     superpage_copy: fork gives the child its own copy
 //   walkaddr,   superpage_offset: walk() returns the level-1 leaf for
 //   user_page   an address in a superpage, whose PTE2PA is the start
@@ -158,36 +159,32 @@ superpage_unmap(pagetable_t pagetable, uint64 va, uint64 end, int do_free)
 
 // Copy the 2 MiB at va, which the superpage *pte1 of the parent maps,
 // into the child `new` page by page (when no superpage is free).  0, or
-// -1 with nothing of this call left in `new`.
+// -1 when out of memory; then `new` holds part of the copy, which the
+// caller frees with the rest (uvmcopy's contract).
 static int
 copy_as_pages(pte_t *pte1, pagetable_t new, uint64 va)
 {
   char *src = (char *)PTE2PA(*pte1);
   int perm = PTE_FLAGS(*pte1) & ~(PTE_V | PTE_A | PTE_D);
-  uint64 off;
 
-  for(off = 0; off < SUPERPGSIZE; off += PGSIZE){
+  for(uint64 off = 0; off < SUPERPGSIZE; off += PGSIZE){
     char *mem = kalloc();
     if(mem == 0)
-      goto undo;
+      return -1;
     memmove(mem, src + off, PGSIZE);
     if(mappages(new, va + off, PGSIZE, (uint64)mem, perm) != 0){
       kfree(mem);
-      goto undo;
+      return -1;
     }
   }
   return 0;
-
-undo:
-  if(off > 0)
-    uvmunmap(new, va, off / PGSIZE, 1);
-  return -1;
 }
 
 // superpage_copy(old, new, va): fork's copy of the superpage at va (2 MiB
 // aligned) of `old` into `new`: a superpage of the child's own with the
 // same contents and permissions, or, if none is free, 512 ordinary
-// pages.  0, or -1 when out of memory, with nothing added to `new`.
+// pages.  0, or -1 when out of memory (`new` may then hold part of the
+// copy: the caller frees it, as uvmcopy's caller does).
 int
 superpage_copy(pagetable_t old, pagetable_t new, uint64 va)
 {
