@@ -22,8 +22,8 @@ from conftest import FS_IMG, ROOT, Machine, run_fsck, usertest_verdict
 SOURCE = os.path.join(ROOT, "user", "usertests.c")
 SUITE_TIMEOUT = 900   # seconds for the whole run; it takes well under a minute
 
-# A table entry: { "name", "group", QUICK|SLOW, function },
-ENTRY = re.compile(r'^\s*\{\s*"([a-z0-9-]+)",\s*"([a-z]+)",\s*(QUICK|SLOW),\s*\w+\s*\},',
+# A table entry: { "name", "group", QUICK|SLOW|HEAP, function },
+ENTRY = re.compile(r'^\s*\{\s*"([a-z0-9-]+)",\s*"([a-z]+)",\s*(QUICK|SLOW|HEAP),\s*\w+\s*\},',
                    re.MULTILINE)
 # What the kernel prints when it kills a process.
 KILL_LINE = re.compile(r"^pid \d+ \(.*\): .*killed$")
