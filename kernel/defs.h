@@ -75,6 +75,12 @@ void            kalloc_fail_after(int);
 void            kref_inc(void *);
 int             kref_count(void *);
 // lab cow: end
+// lab pgtbl: begin
+int             superpage_reserve(void);
+void*           superalloc(void);
+void            superfree(void *);
+void            superpage_split(void *);
+// lab pgtbl: end
 
 // log.c
 void            initlog(int, struct superblock*);
@@ -216,6 +222,22 @@ int             copyin(pagetable_t, char *, uint64, uint64);
 int             copyinstr(pagetable_t, char *, uint64, uint64);
 uint64          vmfault(pagetable_t, uint64, int);
 int             ismapped(pagetable_t, uint64);
+void            vmprint(pagetable_t);
+pte_t *         pgpte(pagetable_t, uint64);
+int             pgaccess(pagetable_t, uint64, int, uint64);
+// lab pgtbl: begin
+void            vmwalk(pagetable_t, void (*)(int, int, pte_t));
+// lab pgtbl: end
+
+// lab pgtbl: begin
+// superpage.c
+pte_t *         superpage_leaf(pagetable_t, uint64);
+uint64          superpage_offset(pagetable_t, uint64);
+int             superpage_alloc(pagetable_t, uint64, int);
+int             superpage_grow(pagetable_t, uint64, uint64, int);
+uint64          superpage_unmap(pagetable_t, uint64, uint64, int);
+int             superpage_copy(pagetable_t, pagetable_t, uint64);
+// lab pgtbl: end
 
 // plic.c
 void            plicinit(void);

@@ -66,7 +66,7 @@ read_proghdr(struct inode *ip, struct elfhdr *elf, int i, struct proghdr *ph)
 // already mapped?  It must start on a page boundary at or above
 // PGROUNDUP(sz) (segments come in increasing order and do not share a
 // page), its end must not wrap around, memsz must cover filesz, and the
-// filesz bytes must be in the file.  (Passing TRAPFRAME is map_image's
+// filesz bytes must be in the file.  (Passing HEAPTOP is map_image's
 // refusal.)
 static int
 segment_ok(struct proghdr *ph, struct inode *ip, uint64 sz)
@@ -129,14 +129,14 @@ zero_in_image(pagetable_t pagetable, uint64 va, uint64 n)
 
 // Grow img to end bytes: a fresh user page (mapfresh), readable and
 // with xperm, at each page from PGROUNDUP(img->sz) up.  0, or -1 if
-// memory runs out or end passes TRAPFRAME.  Nothing is undone on
+// memory runs out or end passes HEAPTOP.  Nothing is undone on
 // failure: exec throws the whole new page table away, and uvmfree
 // frees whatever it maps.  (uvmalloc, the heap's way to grow, must
 // undo, because it grows a live address space.)
 static int
 map_image(struct image *img, uint64 end, int xperm)
 {
-  if(end > TRAPFRAME)
+  if(end > HEAPTOP)
     return -1;
   for(uint64 a = PGROUNDUP(img->sz); a < end; a += PGSIZE){
     if(mapfresh(img->pagetable, a, PTE_R | PTE_U | xperm) != 0)
@@ -149,7 +149,7 @@ map_image(struct image *img, uint64 end, int xperm)
 // Map the checked segment *ph into img (pages up to vaddr+memsz, with
 // the segment's permissions), fill its first filesz bytes from the file
 // and leave the rest, the bss, zero.  img->sz follows what is mapped.
-// 0, or -1 if memory runs out, the segment reaches past TRAPFRAME, or
+// 0, or -1 if memory runs out, the segment reaches past HEAPTOP, or
 // the file cannot be read.
 static int
 load_segment(struct image *img, struct inode *ip, struct proghdr *ph)
@@ -211,7 +211,7 @@ load_file(char *path, struct image *img)
 // Map the guard page and USERSTACK stack pages above the loaded
 // segments, and take user access away from the guard page, so that a
 // stack overflow faults instead of running into the data.  0, or -1 if
-// memory runs out or the stack would pass TRAPFRAME.
+// memory runs out or the stack would pass HEAPTOP.
 static int
 add_stack(struct image *img)
 {
@@ -318,5 +318,7 @@ exec(char *path, char **argv)
     return -1;
   }
   install(p, &img, path);
+  if(VMPRINT_INIT && p->pid == 1)
+    vmprint(p->pagetable);   // the pgtbl lab: show init's page table (param.h)
   return argc;
 }

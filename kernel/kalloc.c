@@ -38,7 +38,15 @@ static struct {
   struct run *freelist;
   uint64 nfree;       // pages on the freelist
   int fail_after;     // fault injection: see kalloc_fail_after(); -1 = off
+  // lab pgtbl: begin
+  struct run *superlist;  // free 2 MiB pages (superpage.c), also threaded
+  uint64 nsuper;          // how many
+  // lab pgtbl: end
 } kmem;
+
+// lab pgtbl: begin
+static struct run *break_superpage(void);
+// lab pgtbl: end
 
 // lab cow: begin
 // One count per page of RAM, indexed from KERNBASE.  The counts change
@@ -102,6 +110,10 @@ kinit(void)
     // lab cow: end
     kfree(p);
   }
+  // lab pgtbl: begin
+  for(int i = 0; i < SUPERPAGES; i++)
+    superpage_reserve();
+  // lab pgtbl: end
 }
 
 // kfree(pa): give back the page at physical address pa, which kalloc
@@ -154,6 +166,10 @@ kalloc(void)
     if(kmem.fail_after > 0)
       kmem.fail_after--;
     r = kmem.freelist;
+    // lab pgtbl: begin
+    if(r == 0)
+      r = break_superpage();   // the 4 KiB pages ran out: use a 2 MiB one
+    // lab pgtbl: end
     if(r){
       kmem.freelist = r->next;
       kmem.nfree--;
@@ -172,11 +188,17 @@ kalloc(void)
 }
 
 // The number of pages on the freelist now.
+// lab pgtbl: begin
+// The free 2 MiB pages count too, as 512 pages each.
+// lab pgtbl: end
 uint64
 kfreecount(void)
 {
   acquire(&kmem.lock);
   uint64 n = kmem.nfree;
+  // lab pgtbl: begin
+  n += kmem.nsuper * (SUPERPGSIZE / PGSIZE);
+  // lab pgtbl: end
   release(&kmem.lock);
   return n;
 }
@@ -190,3 +212,139 @@ kalloc_fail_after(int n)
   kmem.fail_after = n;
   release(&kmem.lock);
 }
+// lab pgtbl: begin
+
+// ---- 2 MiB pages, for superpages (superpage.c) ----------------------
+//
+// A pool of free 2 MiB-aligned runs of 512 pages, taken off the
+// freelist at boot (SUPERPAGES of them, param.h).  kalloc breaks one up
+// into ordinary pages when the freelist runs dry, so none of that
+// memory is lost to 4 KiB users.
+
+// With kmem.lock held: move one free 2 MiB page onto the freelist as
+// 512 pages; return the new head of the freelist, or 0 if the pool is
+// empty too.
+static struct run *
+break_superpage(void)
+{
+  struct run *big = kmem.superlist;
+  if(big == 0)
+    return 0;
+  kmem.superlist = big->next;
+  kmem.nsuper--;
+  for(char *p = (char *)big; p < (char *)big + SUPERPGSIZE; p += PGSIZE){
+    struct run *r = (struct run *)p;
+    r->next = kmem.freelist;
+    kmem.freelist = r;
+    kmem.nfree++;
+  }
+  return kmem.freelist;
+}
+
+// One bit per page of RAM: is it on the freelist?  For superpage_reserve.
+static uint8 onfreelist[(PHYSTOP - KERNBASE) / PGSIZE / 8];
+
+// Is every page of the 2 MiB at base on the freelist?
+static int
+all_free(uint64 base)
+{
+  for(uint64 pa = base; pa < base + SUPERPGSIZE; pa += PGSIZE){
+    uint64 i = (pa - KERNBASE) / PGSIZE;
+    if((onfreelist[i / 8] & (1 << (i % 8))) == 0)
+      return 0;
+  }
+  return 1;
+}
+
+// superpage_reserve(): find a 2 MiB-aligned run of 512 pages that are
+// all on the freelist, the highest there is, take them off it and add
+// them to the pool of 2 MiB pages.  0, or -1 if no such run is free.
+// kinit calls it SUPERPAGES times; tests call it to get a superpage in
+// any tree.
+int
+superpage_reserve(void)
+{
+  int r = -1;
+
+  acquire(&kmem.lock);
+  memset(onfreelist, 0, sizeof(onfreelist));
+  for(struct run *p = kmem.freelist; p; p = p->next){
+    uint64 i = ((uint64)p - KERNBASE) / PGSIZE;
+    onfreelist[i / 8] |= 1 << (i % 8);
+  }
+  for(uint64 base = PHYSTOP - SUPERPGSIZE; base >= (uint64)end; base -= SUPERPGSIZE){
+    if(!all_free(base))
+      continue;
+    // Unlink its pages from the freelist, then add it to the pool.
+    struct run **link = &kmem.freelist;
+    while(*link){
+      if((uint64)*link >= base && (uint64)*link < base + SUPERPGSIZE)
+        *link = (*link)->next;
+      else
+        link = &(*link)->next;
+    }
+    kmem.nfree -= SUPERPGSIZE / PGSIZE;
+    struct run *big = (struct run *)base;
+    big->next = kmem.superlist;
+    kmem.superlist = big;
+    kmem.nsuper++;
+    r = 0;
+    break;
+  }
+  release(&kmem.lock);
+  return r;
+}
+
+// superalloc(): a free 2 MiB page, 2 MiB aligned, or 0 if the pool is
+// empty (or a test injected a failure: it counts as a kalloc call).
+// Its contents are whatever they were; superpage.c zeroes it.
+void *
+superalloc(void)
+{
+  struct run *r = 0;
+
+  acquire(&kmem.lock);
+  if(kmem.fail_after != 0){
+    if(kmem.fail_after > 0)
+      kmem.fail_after--;
+    r = kmem.superlist;
+    if(r){
+      kmem.superlist = r->next;
+      kmem.nsuper--;
+    }
+  }
+  release(&kmem.lock);
+  return (void *)r;
+}
+
+// superfree(pa): give back a 2 MiB page superalloc handed out.  Panics
+// if pa is not a 2 MiB-aligned address of RAM.
+void
+superfree(void *pa)
+{
+  if((uint64)pa % SUPERPGSIZE != 0 || (char *)pa < end || (uint64)pa >= PHYSTOP)
+    panic("superfree: not a 2 MiB page");
+  if(SCRUB_PAGES)
+    memset(pa, JUNK_FREED, SUPERPGSIZE);
+  struct run *r = (struct run *)pa;
+  acquire(&kmem.lock);
+  r->next = kmem.superlist;
+  kmem.superlist = r;
+  kmem.nsuper++;
+  release(&kmem.lock);
+}
+
+// superpage_split(pa): the 2 MiB page at pa, allocated by superalloc,
+// becomes 512 allocated 4 KiB pages, each to be given back with kfree
+// (a superpage being demoted).
+void
+superpage_split(void *pa)
+{
+  if((uint64)pa % SUPERPGSIZE != 0)
+    panic("superpage_split: not a 2 MiB page");
+  // lab cow: begin
+  for(char *p = pa; p < (char *)pa + SUPERPGSIZE; p += PGSIZE)
+    kref_set_one(p);
+  // lab cow: end
+}
+// lab pgtbl: end

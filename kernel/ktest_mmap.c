@@ -136,9 +136,9 @@ KTEST(mmap_maps_nothing_until_a_fault_reads_the_page)
   pte_t gone = pte_of(va);
   close_test_file(f);
 
-  CHECK(va != -1 && va % PGSIZE == 0 && va >= PGROUNDUP(p->sz) && va + 3 * PGSIZE <= TRAPFRAME,
+  CHECK(va != -1 && va % PGSIZE == 0 && va >= PGROUNDUP(p->sz) && va + 3 * PGSIZE <= HEAPTOP,
         "map_file returned %p: expected a page-aligned address between the break %p "
-        "and TRAPFRAME", (void *)va, (void *)p->sz);
+        "and HEAPTOP", (void *)va, (void *)p->sz);
   CHECK(n1 == n0 && before == 0, "map_file took %ld pages, mapped the first page: %d; "
         "it must do neither", n0 - n1, before != 0);
   CHECK(ref == 2 && ref_after == 1, "the file's ref is %d while mapped, %d after munmap; "
@@ -320,8 +320,8 @@ KTEST(map_file_refuses_bad_arguments_and_keeps_the_heap_clear)
         "%d mappings made", refused, cases, after_refusals);
   CHECK(made == NVMA && extra == -1, "%d of %d mappings made, one more returned %p",
         made, NVMA, (void *)extra);
-  CHECK(va[0] == TRAPFRAME - PGSIZE && below, "the first mapping is at %p (TRAPFRAME is "
-        "%p), the next ones are%s each just below", (void *)va[0], (void *)TRAPFRAME,
+  CHECK(va[0] == HEAPTOP - PGSIZE && below, "the first mapping is at %p (HEAPTOP is "
+        "%p), the next ones are%s each just below", (void *)va[0], (void *)HEAPTOP,
         below ? "" : " not");
   CHECK(heap_blocked && heap_free, "mmap_overlaps: growing the heap into the lowest "
         "mapping %s, up to it %s", heap_blocked ? "refused" : "allowed",

@@ -358,14 +358,14 @@ KTEST(growproc_refuses_to_pass_trapframe)
   struct proc *p = myproc();
   uint64 sz = p->sz;
   uint64 before = kfreecount();
-  // Pretend the break is just below TRAPFRAME (lazy growth can put it
+  // Pretend the break is just below HEAPTOP (lazy growth can put it
   // there); nothing is mapped above the real size.
-  p->sz = TRAPFRAME - PGSIZE;
+  p->sz = HEAPTOP - PGSIZE;
   int r = growproc(2 * PGSIZE);
   uint64 after = p->sz;
   p->sz = sz;
-  CHECK(r == -1, "growth past TRAPFRAME was allowed");
-  CHECK(after == TRAPFRAME - PGSIZE, "a refused growth changed p->sz");
+  CHECK(r == -1, "growth past HEAPTOP was allowed");
+  CHECK(after == HEAPTOP - PGSIZE, "a refused growth changed p->sz");
   CHECK(kfreecount() == before, "a refused growth allocated memory");
 }
 

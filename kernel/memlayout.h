@@ -38,6 +38,21 @@
 #define TRAMPOLINE (MAXVA - PGSIZE)
 #define TRAPFRAME (TRAMPOLINE - PGSIZE)
 
+// USYSCALL, just below TRAPFRAME, is a read-only page through which a
+// process reads facts about itself without a system call (ugetpid() in
+// ulib.c).  Mapped only where USYSCALL_PAGE (param.h) is set: the pgtbl
+// lab's tree.  Names and values as in MIT's pgtbl lab.
+#define USYSCALL (TRAPFRAME - PGSIZE)
+#ifndef __ASSEMBLER__
+struct usyscall {
+  int pid;  // the process's pid
+};
+#endif
+
+// The heap may grow up to HEAPTOP (exclusive): TRAPFRAME, or USYSCALL
+// where that page is mapped.  (Needs param.h.)
+#define HEAPTOP (USYSCALL_PAGE ? USYSCALL : TRAPFRAME)
+
 // Kernel stacks sit below the trampoline, each with an unmapped guard
 // page beneath it so that overflowing a stack faults instead of
 // silently overwriting its neighbour.
@@ -47,8 +62,9 @@
 //   text, data, bss          (from the ELF file; text R-X, data RW-)
 //   guard page               (mapped without PTE_U)
 //   USERSTACK stack pages    (RW-)
-//   heap                     (grows with sbrk, up to TRAPFRAME)
+//   heap                     (grows with sbrk, up to HEAPTOP)
 //   ...
+//   USYSCALL                 (R--, PTE_U; only if USYSCALL_PAGE)
 //   TRAPFRAME                (not PTE_U)
 //   TRAMPOLINE               (R-X, not PTE_U)
 

@@ -18,8 +18,9 @@
 // only through the file.
 //
 // Where mappings go.  The heap grows up from the bottom of the address
-// space; mappings are placed from the top down, just below TRAPFRAME,
-// each in the highest gap that fits.  The two meet in the middle of a
+// space; mappings are placed from the top down, just below HEAPTOP
+// (TRAPFRAME, or the USYSCALL page where there is one), each in the
+// highest gap that fits.  The two meet in the middle of a
 // space of 256 GiB, which no heap on a 128 MiB machine fills, and p->sz
 // stays what it always was, the program break: nothing that reads it
 // (fork's uvmcopy, the lazy heap, sbrk) needs to know about mappings.
@@ -38,7 +39,7 @@
 #include "kernel/defs.h"
 
 // Mappings end at or below this address.
-#define MMAP_TOP TRAPFRAME
+#define MMAP_TOP HEAPTOP
 
 // A page written back is a whole number of blocks, none of them new
 // (only bytes inside the file are written), plus the inode: it must fit

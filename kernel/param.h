@@ -46,4 +46,22 @@
 #define SCRUB_PAGES  1
 #endif
 
+// The pgtbl lab's features that change what every process sees are on
+// only in that lab's tree (compat.md's address space has nothing
+// between the heap and TRAPFRAME):
+//   USYSCALL_PAGE  map the USYSCALL page (memlayout.h), read-only, in
+//                  every process; the heap then stops below it.
+//   SUPERPAGES     how many 2 MiB pages kalloc keeps for eager sbrk to
+//                  map with level-1 leaves (superpage.c); 0: none made.
+//   VMPRINT_INIT   print init's page table when exec loads it.
+#ifdef LAB_PGTBL
+#define USYSCALL_PAGE 1
+#define SUPERPAGES    8
+#define VMPRINT_INIT  1
+#else
+#define USYSCALL_PAGE 0
+#define SUPERPAGES    0
+#define VMPRINT_INIT  0
+#endif
+
 #endif

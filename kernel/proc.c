@@ -205,6 +205,10 @@ proc_freepagetable(pagetable_t pagetable, uint64 sz)
 {
   forget_page(pagetable, TRAMPOLINE);
   forget_page(pagetable, TRAPFRAME);
+  // lab pgtbl: begin
+  if(USYSCALL_PAGE)
+    forget_page(pagetable, USYSCALL);   // the process's page, freed by freeproc
+  // lab pgtbl: end
   uvmfree(pagetable, sz);
 }
 
@@ -226,8 +230,32 @@ proc_pagetable(struct proc *p)
     proc_freepagetable(pagetable, 0);
     return 0;
   }
+  // lab pgtbl: begin
+  if(USYSCALL_PAGE &&
+     mappages(pagetable, USYSCALL, PGSIZE, (uint64)p->usyscall, PTE_R | PTE_U) != 0){
+    proc_freepagetable(pagetable, 0);
+    return 0;
+  }
+  // lab pgtbl: end
   return pagetable;
 }
+
+// lab pgtbl: begin
+// Give p the page its USYSCALL mapping shows (if USYSCALL_PAGE), with
+// its pid in it.  0, or -1 if out of memory.  freeproc frees the page.
+static int
+usyscall_alloc(struct proc *p)
+{
+  if(!USYSCALL_PAGE)
+    return 0;
+  p->usyscall = (struct usyscall *)kalloc();
+  if(p->usyscall == 0)
+    return -1;
+  memset(p->usyscall, 0, PGSIZE);
+  p->usyscall->pid = p->pid;
+  return 0;
+}
+// lab pgtbl: end
 
 // allocproc: a new process that can run in the kernel but has no user
 // memory yet: a pid, a trapframe page, a page table holding only the
@@ -242,7 +270,11 @@ allocproc(void)
     return 0;
 
   p->trapframe = (struct trapframe *)kalloc();
-  p->pagetable = p->trapframe ? proc_pagetable(p) : 0;
+  int pages_ok = p->trapframe != 0;
+  // lab pgtbl: begin
+  pages_ok = pages_ok && usyscall_alloc(p) == 0;
+  // lab pgtbl: end
+  p->pagetable = pages_ok ? proc_pagetable(p) : 0;
   if(p->pagetable == 0){
     freeproc(p);   // gives the trapframe back, if there is one
     release(&p->lock);
@@ -268,6 +300,11 @@ freeproc(struct proc *p)
     proc_freepagetable(p->pagetable, p->sz);
   if(p->trapframe)
     kfree((void *)p->trapframe);
+  // lab pgtbl: begin
+  if(p->usyscall)
+    kfree((void *)p->usyscall);
+  p->usyscall = 0;
+  // lab pgtbl: end
   p->pagetable = 0;
   p->trapframe = 0;
   p->sz = p->heapbase = 0;
@@ -318,7 +355,7 @@ userinit(void)
 // growproc(n): grow (n > 0) or shrink (n < 0) the current process's
 // memory by n bytes; the work of sbrk(n).
 //   n > 0: uvmalloc maps zeroed pages, readable and writable, never
-//          executable.  Growth that would pass TRAPFRAME, or that runs
+//          executable.  Growth that would pass HEAPTOP, or that runs
 //          out of memory, returns -1 and changes nothing.
 //   n < 0: uvmdealloc frees the pages above the new size (lazy pages
 //          never touched are skipped).  A shrink by more than the whole
@@ -334,7 +371,7 @@ growproc(int n)
 
   if(n > 0){
     uint64 newsz = oldsz + (uint64)n;
-    if(newsz > TRAPFRAME)
+    if(newsz > HEAPTOP)
       return -1;
     if(uvmalloc(p->pagetable, oldsz, newsz, PTE_W) == 0)
       return -1;

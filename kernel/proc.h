@@ -135,6 +135,9 @@ struct proc {
   // lab mmap: begin
   struct vma vmas[NVMA];       // file mappings (mmap.c); private too
   // lab mmap: end
+  // lab pgtbl: begin
+  struct usyscall *usyscall;   // the page mapped at USYSCALL (if USYSCALL_PAGE)
+  // lab pgtbl: end
 };
 
 #endif

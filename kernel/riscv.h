@@ -100,6 +100,12 @@ typedef uint64 *pagetable_t;  // a page of 512 PTEs
 #define PGROUNDUP(sz)  (((sz)+PGSIZE-1) & ~(PGSIZE-1))
 #define PGROUNDDOWN(a) (((a)) & ~(PGSIZE-1))
 
+// A superpage: one level-1 leaf maps 2 MiB (512 pages).  Only the pgtbl
+// lab's tree makes them (SUPERPAGES in param.h); the names and values
+// are those of MIT's pgtbl lab, whose tests use them.
+#define SUPERPGSIZE (2L * 1024 * 1024)
+#define SUPERPGROUNDUP(sz) (((sz)+SUPERPGSIZE-1) & ~(SUPERPGSIZE-1))
+
 #define PTE_V (1L << 0)  // valid
 #define PTE_R (1L << 1)  // readable
 #define PTE_W (1L << 2)  // writable

@@ -110,6 +110,7 @@ uint64 sys_sigalarm(void), sys_sigreturn(void);
 // mmap.c:
 uint64 sys_mmap(void), sys_munmap(void);
 // lab mmap: end
+uint64 sys_pgpte(void), sys_kpgtbl(void), sys_pgaccess(void);
 
 // The handler of each system-call number (syscall.h); a number without
 // one is unknown.  One entry per number: a second entry for a number
@@ -142,6 +143,9 @@ static uint64 (*syscalls[])(void) = {
   [SYS_sigalarm] = sys_sigalarm,
   [SYS_sigreturn] = sys_sigreturn,
   // lab traps: end
+  [SYS_pgpte] = sys_pgpte,
+  [SYS_kpgtbl] = sys_kpgtbl,
+  [SYS_pgaccess] = sys_pgaccess,
   [SYS_halt] = sys_halt,
   [SYS_freemem] = sys_freemem,
   // lab syscall: begin
@@ -181,6 +185,9 @@ static const char *callnames[] = {
   [SYS_close] = "close",
   [SYS_halt] = "halt",
   [SYS_freemem] = "freemem",
+  [SYS_pgpte] = "pgpte",
+  [SYS_kpgtbl] = "kpgtbl",
+  [SYS_pgaccess] = "pgaccess",
   [SYS_trace] = "trace",
   [SYS_sysinfo] = "sysinfo",
   // lab traps: begin

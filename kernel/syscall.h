@@ -5,7 +5,8 @@
 //   1..21    xv6's calls; these numbers must never change.
 //   22..63   the calls lab assignments add, each at the number MIT's
 //            2024 lab trees give it (trace 22, sysinfo 23, sigalarm 24,
-//            sigreturn 25, symlink 26, mmap 27, munmap 28, ...).
+//            sigreturn 25, symlink 26, mmap 27, munmap 28, ...,
+//            pgpte 33, kpgtbl 34); pgaccess, of the 2022-23 lab, is 35.
 //   64 up    this kernel's own calls.
 //
 // Each number names one call.  A name defined as another SYS_ name is
@@ -53,6 +54,11 @@
 // given; the kernel's side of them is the lab's work.
 #define SYS_mmap     27  // mmap(addr, len, prot, flags, fd, offset): map a file
 #define SYS_munmap   28  // munmap(addr, len): remove a mapping, or part of one
+// The pgtbl lab's calls, at the numbers MIT's 2024 lab tree gives pgpte
+// and kpgtbl; pgaccess (its 2022-23 edition) takes the next free one.
+#define SYS_pgpte    33  // pgpte(va): the PTE that maps va, or 0
+#define SYS_kpgtbl   34  // kpgtbl(): print the caller's page table
+#define SYS_pgaccess 35  // pgaccess(base, n, mask): pages used since last asked
 
 // Our own calls.
 #define SYS_halt     64  // power the machine off

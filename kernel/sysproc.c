@@ -90,7 +90,7 @@ sys_getpid(void)
 //               is first touched (or by copyin/copyout when a system
 //               call reaches it first).  n <= 0 acts like SBRK_EAGER:
 //               shrinking always frees at once.
-// Growth past TRAPFRAME fails; a shrink by more than the whole size
+// Growth past HEAPTOP fails; a shrink by more than the whole size
 // changes nothing and still returns the old break.  Any other `how` is
 // refused with -1.
 uint64
@@ -111,7 +111,7 @@ sys_sbrk(void)
   // lab mmap: end
 
   if(how == SBRK_LAZY && n > 0){
-    if(oldbreak + (uint64)n > TRAPFRAME)
+    if(oldbreak + (uint64)n > HEAPTOP)
       return -1;
     p->sz = oldbreak + (uint64)n;
     return oldbreak;
@@ -193,6 +193,34 @@ uint64
 sys_freemem(void)
 {
   return kfreecount();
+}
+
+// ---- The pgtbl lab's calls (vm.c does the work) ---------------------
+
+// pgpte(va): the PTE that maps user address va in the caller's page
+// table (a superpage's level-1 leaf), or 0 if there is none.
+uint64
+sys_pgpte(void)
+{
+  pte_t *pte = pgpte(myproc()->pagetable, addr_arg(0));
+  return pte ? *pte : 0;
+}
+
+// kpgtbl(): print the caller's page table (vmprint).  Returns 0.
+uint64
+sys_kpgtbl(void)
+{
+  vmprint(myproc()->pagetable);
+  return 0;
+}
+
+// pgaccess(base, npages, mask): report at user address mask which of
+// the npages pages from base were used since last asked, and clear
+// those bits.  0, or -1 for bad arguments.
+uint64
+sys_pgaccess(void)
+{
+  return pgaccess(myproc()->pagetable, addr_arg(0), int_arg(1), addr_arg(2));
 }
 // lab syscall: begin
 

@@ -93,6 +93,9 @@ kvminithart(void)
 //   the intermediate tables the path needs, and no others; on failure
 //   the tables it did create stay in place, still empty, for the caller
 //   to prune (see freeemptytables).  Never panics on a user address.
+// lab pgtbl: begin
+//   If a superpage maps va, returns its level-1 leaf instead.
+// lab pgtbl: end
 pte_t *
 walk(pagetable_t pagetable, uint64 va, int alloc)
 {
@@ -102,8 +105,10 @@ walk(pagetable_t pagetable, uint64 va, int alloc)
   for(int level = 2; level > 0; level--){
     pte_t *pte = &pagetable[PX(level, va)];
     if(*pte & PTE_V){
+      // lab pgtbl: begin walk_leaf
       if(*pte & (PTE_R | PTE_W | PTE_X))
-        panic("walk: found a leaf where a table should be (no superpages here)");
+        return pte;   // a superpage (superpage.c) maps va
+      // lab pgtbl: end
       pagetable = (pagetable_t)PTE2PA(*pte);
     } else {
       if(!alloc)
@@ -127,7 +132,11 @@ walkaddr(pagetable_t pagetable, uint64 va)
   pte_t *pte = walk(pagetable, va, 0);
   if(pte == 0 || (*pte & PTE_V) == 0 || (*pte & PTE_U) == 0)
     return 0;
-  return PTE2PA(*pte);
+  uint64 pa = PTE2PA(*pte);
+  // lab pgtbl: begin
+  pa += superpage_offset(pagetable, va);   // va's page inside a superpage
+  // lab pgtbl: end
+  return pa;
 }
 
 // Is the page holding va mapped (valid PTE, user or not)?
@@ -252,6 +261,12 @@ uvmunmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free)
 
   uint64 a = va;
   while(a < end){
+    // lab pgtbl: begin
+    if(superpage_leaf(pagetable, a)){
+      a = superpage_unmap(pagetable, a, end, do_free);
+      continue;
+    }
+    // lab pgtbl: end
     pte_t *pte = walk(pagetable, a, 0);
     if(pte == 0){
       // No table for this stretch: nothing in it was ever mapped.
@@ -308,7 +323,7 @@ mapfresh(pagetable_t pagetable, uint64 va, int perm)
 //   with PTE_R | PTE_U | xperm, at every page in [PGROUNDUP(oldsz),
 //   newsz).  (The same step as mapfresh, written out: this is the path
 //   sbrk takes, kalloc then mappages, and the one to watch in gdb.)  Returns newsz, or oldsz if newsz is
-//   not larger.  Returns 0 if newsz lies above TRAPFRAME or if a page or
+//   not larger.  Returns 0 if newsz lies above HEAPTOP or if a page or
 //   a page table cannot be allocated; then every page and table this
 //   call took has been given back and the address space is as it was.
 uint64
@@ -317,12 +332,18 @@ uvmalloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz, int xperm)
   // lab sbrk: begin uvmalloc
   if(newsz <= oldsz)
     return oldsz;
-  if(newsz > TRAPFRAME)
+  if(newsz > HEAPTOP)
     return 0;
 
   uint64 start = PGROUNDUP(oldsz);
   uint64 a;
   for(a = start; a < newsz; a += PGSIZE){
+    // lab pgtbl: begin
+    if(superpage_grow(pagetable, a, newsz, xperm) == 0){
+      a += SUPERPGSIZE - PGSIZE;   // one level-1 leaf maps the 2 MiB from a
+      continue;
+    }
+    // lab pgtbl: end
     char *mem = kalloc();
     if(mem == 0)
       goto undo;
@@ -375,6 +396,10 @@ free_tree(pagetable_t table, int level)
       continue;
     if(PTE_FLAGS(pte) == PTE_V && level > 0)
       free_tree((pagetable_t)PTE2PA(pte), level - 1);
+    // lab pgtbl: begin
+    else if(level == 1)
+      superfree((void *)PTE2PA(pte));   // a superpage's 2 MiB
+    // lab pgtbl: end
     else
       kfree((void *)PTE2PA(pte));
     table[i] = 0;
@@ -474,6 +499,14 @@ uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
 {
   uint64 a = 0;
   while(a < sz){
+    // lab pgtbl: begin
+    if(superpage_leaf(old, a)){
+      if(superpage_copy(old, new, a) != 0)
+        return -1;
+      a += SUPERPGSIZE;
+      continue;
+    }
+    // lab pgtbl: end
     pte_t *pte = walk(old, a, 0);
     if(pte == 0){
       a = skip_missing_table(old, a);
@@ -514,7 +547,7 @@ vmfault(pagetable_t pagetable, uint64 va, int read)
 
   if(p == 0 || pagetable != p->pagetable)
     return 0;
-  if(va >= p->sz || va >= TRAPFRAME)
+  if(va >= p->sz || va >= HEAPTOP)
     return 0;
   va = PGROUNDDOWN(va);
   if(ismapped(pagetable, va))
@@ -558,7 +591,11 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
   if(need_write)
     *pte |= PTE_D;   // the kernel's store counts as the process's (mmap writes back dirty pages)
   // lab mmap: end
-  return PTE2PA(*pte);
+  uint64 pa = PTE2PA(*pte);
+  // lab pgtbl: begin
+  pa += superpage_offset(pagetable, va);   // va's page inside a superpage
+  // lab pgtbl: end
+  return pa;
 }
 
 // Copy len bytes between the kernel address kaddr and the user address
@@ -635,3 +672,101 @@ copyinstr(pagetable_t pagetable, char *dst, uint64 srcva, uint64 max)
   }
   return -1;
 }
+
+// ---- Looking at a page table (the pgtbl lab) ---------------------------
+
+// lab pgtbl: begin
+// vmwalk(pagetable, visit): call visit(depth, index, pte) for every valid
+// PTE of the page table, in the order vmprint prints them: depth 1 for
+// the root's entries, 2 and 3 below, each table's entries by index, and
+// a table's own entries right after the PTE that points to it.
+static void
+vmwalk_table(pagetable_t table, int depth, void (*visit)(int, int, pte_t))
+{
+  for(int i = 0; i < 512; i++){
+    pte_t pte = table[i];
+    if((pte & PTE_V) == 0)
+      continue;
+    visit(depth, i, pte);
+    if(depth < 3 && (pte & (PTE_R | PTE_W | PTE_X)) == 0)
+      vmwalk_table((pagetable_t)PTE2PA(pte), depth + 1, visit);
+  }
+}
+
+void
+vmwalk(pagetable_t pagetable, void (*visit)(int, int, pte_t))
+{
+  vmwalk_table(pagetable, 1, visit);
+}
+
+// One line of vmprint: " .." per level, the entry's index, the PTE and
+// the physical address it holds, in one printf (so that another hart's
+// output cannot split it).
+static void
+vmprint_entry(int depth, int index, pte_t pte)
+{
+  static char *indent[] = { "", " ..", " .. ..", " .. .. .." };
+  printf("%s%d: pte %p pa %p\n", indent[depth], index, (void *)pte, (void *)PTE2PA(pte));
+}
+// lab pgtbl: end
+
+// vmprint(pagetable): print a page table on the console, as the pgtbl
+// lab's handout shows: a first line "page table 0x...", then one line
+// per valid PTE, indented by level.  A superpage shows as a leaf at the
+// second level.
+// lab pgtbl: begin vmprint
+void
+vmprint(pagetable_t pagetable)
+{
+  printf("page table %p\n", pagetable);
+  vmwalk(pagetable, vmprint_entry);
+}
+// lab pgtbl: end
+
+// pgpte(pagetable, va): the PTE that maps va (for a superpage, its
+// level-1 leaf), or 0 if va >= MAXVA or no table holds a PTE for it.
+pte_t *
+pgpte(pagetable_t pagetable, uint64 va)
+{
+  return walk(pagetable, va, 0);
+}
+
+// The most pages one pgaccess call may ask about.
+#define PGACCESS_MAX 1024
+
+// pgaccess(pagetable, base, npages, maskva): which of the npages pages
+// from the one holding user address base have been used (PTE_A, which
+// the hardware sets on every access) since the last call asked?  Writes
+// a bitmask to user address maskva: bit i (bit i % 8 of byte i / 8) for
+// the i-th page; an unmapped page counts as unused.  Clears PTE_A of
+// every page it reports.  Returns 0, or -1 if npages is not in
+// 1..PGACCESS_MAX, the pages reach MAXVA, or the mask cannot be written
+// (then no PTE_A has been cleared).
+// lab pgtbl: begin pgaccess
+int
+pgaccess(pagetable_t pagetable, uint64 base, int npages, uint64 maskva)
+{
+  uchar mask[PGACCESS_MAX / 8];
+  uint64 va0 = PGROUNDDOWN(base);
+
+  if(npages < 1 || npages > PGACCESS_MAX || va0 >= MAXVA ||
+     (uint64)npages > (MAXVA - va0) / PGSIZE)
+    return -1;
+  memset(mask, 0, sizeof(mask));
+  for(int i = 0; i < npages; i++){
+    pte_t *pte = walk(pagetable, va0 + (uint64)i * PGSIZE, 0);
+    if(pte != 0 && (*pte & (PTE_V | PTE_U | PTE_A)) == (PTE_V | PTE_U | PTE_A))
+      mask[i / 8] |= 1 << (i % 8);
+  }
+  if(copyout(pagetable, maskva, (char *)mask, (npages + 7) / 8) < 0)
+    return -1;
+  // Clear only now, so that a refused mask leaves the bits alone.  (A
+  // superpage's one PTE is reported for each of its pages, then cleared.)
+  for(int i = 0; i < npages; i++){
+    if(mask[i / 8] & (1 << (i % 8)))
+      *walk(pagetable, va0 + (uint64)i * PGSIZE, 0) &= ~PTE_A;
+  }
+  sfence_vma();   // the TLB may cache PTE_A as set; make the next access set it again
+  return 0;
+}
+// lab pgtbl: end

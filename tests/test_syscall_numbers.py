@@ -3,7 +3,8 @@
 - xv6's calls keep their numbers 1..21, and pause is sleep's alias;
 - numbers 22..63 belong to the calls lab assignments add, each at the
   number MIT's 2024 lab trees give it (a call this tree does not have is
-  simply absent); this kernel's own calls take 64 and up;
+  simply absent; a call of another edition takes a number no 2024 call
+  has); this kernel's own calls take 64 and up;
 - one number for two calls, or two entries of the kernel's table for
   one number, stops the build.
 
@@ -28,6 +29,9 @@ XV6 = {"fork": 1, "exit": 2, "wait": 3, "pipe": 4, "read": 5, "kill": 6, "exec":
 LAB_CALLS = {"trace": 22, "sysinfo": 23, "sigalarm": 24, "sigreturn": 25, "symlink": 26,
              "mmap": 27, "munmap": 28, "bind": 29, "unbind": 30, "send": 31, "recv": 32,
              "pgpte": 33, "kpgtbl": 34}
+# Lab calls of other editions, which MIT's 2024 trees lack: each takes a
+# number in 22..63 that no 2024 call has (pgaccess: the 2022-23 pgtbl lab).
+OTHER_EDITIONS = {"pgaccess": 35}
 OUR_OWN = ["halt", "freemem", "getprocs"]
 
 DEFINE = re.compile(r"^\s*#\s*define\s+SYS_(\w+)\s+(\w+)", re.M)
@@ -60,6 +64,10 @@ def test_lab_calls_have_mit_numbers_and_ours_start_at_64():
         if name in LAB_CALLS:
             assert num == LAB_CALLS[name], \
                 "SYS_%s is %d; MIT's 2024 lab trees give it %d" % (name, num, LAB_CALLS[name])
+        elif name in OTHER_EDITIONS:
+            assert num == OTHER_EDITIONS[name] and num not in LAB_CALLS.values(), \
+                "SYS_%s is %d; expected %d, a lab number no 2024 call has" \
+                % (name, num, OTHER_EDITIONS[name])
         else:
             assert num >= 64, \
                 "SYS_%s is %d: numbers up to 63 are kept for lab calls (%s); ours take 64 and up" \

@@ -955,12 +955,12 @@ act_sbrk(void)
     else
       expect((uint64)r == brk && curbrk() == brk + n, "sbrk moved the break wrongly", (long)r);
     break;
-  case 3: case 4:   // lazily: succeeds exactly when it stays below TRAPFRAME
+  case 3: case 4:   // lazily: succeeds exactly when it stays below HEAPTOP
     n = rnd(3) ? rnd(64 << 20) : rnd(2) ? INT_MAX : (int)(rnext() & INT_MAX);
     r = sbrklazy(n);
     calls++;
-    if(brk + n > TRAPFRAME){
-      expect(r == SBRK_ERROR, "sbrklazy past TRAPFRAME did not fail", (long)r);
+    if(brk + n > HEAPTOP){
+      expect(r == SBRK_ERROR, "sbrklazy past HEAPTOP did not fail", (long)r);
       expect(curbrk() == brk, "a failed sbrklazy changed the break", curbrk());
     } else {
       expect((uint64)r == brk, "sbrklazy did not return the old break", (long)r);

@@ -50,6 +50,10 @@ int sigreturn(void);        // end an alarm handler: resume where it interrupted
 // Returns the address of the mapping, or (void *)-1.
 void* mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 offset);
 int munmap(void *addr, uint64 len);  // 0, or -1
+// The pgtbl lab's calls (their kernel side is in vm.c and sysproc.c).
+uint64 pgpte(void *va);     // the PTE mapping va in the caller's page table, or 0
+void kpgtbl(void);          // print the caller's page table on the console
+int pgaccess(void *base, int npages, void *mask);  // which pages were used since last asked
 
 // How sys_sbrk grows memory, and what it returns on failure.
 #define SBRK_EAGER  1       // allocate and map the pages now
@@ -70,6 +74,7 @@ void* memset(void*, int, uint);
 int atoi(const char*);
 int memcmp(const void *, const void *, uint);
 void *memcpy(void *, const void *, uint);
+int ugetpid(void);          // getpid() without a trap, from the USYSCALL page
 
 // ---- printf.c ----
 // The format attribute lets the compiler check arguments against the

@@ -414,33 +414,34 @@ mem_sbrk_too_big(void)
   p[0] = 1;
 }
 
-// Growth to TRAPFRAME works, one byte more fails, eager or lazy.
+// Growth to HEAPTOP (TRAPFRAME, or USYSCALL where that page is mapped:
+// memlayout.h) works, one byte more fails, eager or lazy.
 static void
 mem_sbrk_trapframe(void)
 {
   uint64 b0 = align_break();
   int f0 = freemem();
 
-  while(TRAPFRAME - brk() > GB)
+  while(HEAPTOP - brk() > GB)
     CHECK(sbrklazy(GB) != SBRK_ERROR, "sbrklazy(1 GiB) failed at break %p", (void *)brk());
-  uint64 gap = TRAPFRAME - brk();
-  CHECK(sbrklazy(gap - 2 * PGSIZE) != SBRK_ERROR, "sbrklazy to 2 pages below TRAPFRAME failed");
+  uint64 gap = HEAPTOP - brk();
+  CHECK(sbrklazy(gap - 2 * PGSIZE) != SBRK_ERROR, "sbrklazy to 2 pages below HEAPTOP failed");
   uint64 near = brk();
-  CHECK(near == TRAPFRAME - 2 * PGSIZE, "the break is %p, not 2 pages below TRAPFRAME",
+  CHECK(near == HEAPTOP - 2 * PGSIZE, "the break is %p, not 2 pages below HEAPTOP",
         (void *)near);
   int f1 = freemem();
 
-  CHECK(sbrk(3 * PGSIZE) == SBRK_ERROR, "eager sbrk past TRAPFRAME succeeded");
-  CHECK(sbrklazy(3 * PGSIZE) == SBRK_ERROR, "lazy sbrk past TRAPFRAME succeeded");
-  CHECK(brk() == near && freemem() == f1, "a failed sbrk past TRAPFRAME changed something");
+  CHECK(sbrk(3 * PGSIZE) == SBRK_ERROR, "eager sbrk past HEAPTOP succeeded");
+  CHECK(sbrklazy(3 * PGSIZE) == SBRK_ERROR, "lazy sbrk past HEAPTOP succeeded");
+  CHECK(brk() == near && freemem() == f1, "a failed sbrk past HEAPTOP changed something");
 
-  CHECK(sbrk(2 * PGSIZE) == (char *)near, "eager sbrk up to exactly TRAPFRAME failed");
-  CHECK(brk() == TRAPFRAME, "the break is %p, not TRAPFRAME", (void *)brk());
-  *(volatile char *)(TRAPFRAME - 1) = 7;
-  CHECK(*(volatile char *)(TRAPFRAME - 1) == 7, "the page just below TRAPFRAME does not work");
+  CHECK(sbrk(2 * PGSIZE) == (char *)near, "eager sbrk up to exactly HEAPTOP failed");
+  CHECK(brk() == HEAPTOP, "the break is %p, not HEAPTOP", (void *)brk());
+  *(volatile char *)(HEAPTOP - 1) = 7;
+  CHECK(*(volatile char *)(HEAPTOP - 1) == 7, "the page just below HEAPTOP does not work");
   CHECK(sbrk(1) == SBRK_ERROR && sbrklazy(1) == SBRK_ERROR,
-        "growing by one byte past TRAPFRAME succeeded");
-  CHECK(brk() == TRAPFRAME, "a failed sbrk moved the break off TRAPFRAME");
+        "growing by one byte past HEAPTOP succeeded");
+  CHECK(brk() == HEAPTOP, "a failed sbrk moved the break off HEAPTOP");
 
   // A lazy page far up works too.
   volatile char *mid = (char *)(b0 + 100 * GB);
@@ -451,7 +452,7 @@ mem_sbrk_trapframe(void)
     CHECK(sbrk(-GB) != SBRK_ERROR, "shrinking by 1 GiB failed");
   CHECK(sbrk(-(int)(brk() - b0)) != SBRK_ERROR, "the last shrink failed");
   CHECK(brk() == b0, "the break did not come back to %p", (void *)b0);
-  CHECK(freemem() == f0, "free pages %d after shrinking back from TRAPFRAME, %d before",
+  CHECK(freemem() == f0, "free pages %d after shrinking back from HEAPTOP, %d before",
         freemem(), f0);
 }
 
