@@ -470,6 +470,7 @@ uvmclear(pagetable_t pagetable, uint64 va)
   *pte &= ~PTE_U;
 }
 
+// lab lazy: begin
 // vmfault(pagetable, va, read): the lazy-allocation path.  If va lies
 // inside the current process's memory (below p->sz) on a page that has
 // never been mapped, map a zeroed RW page there (unzeroed if not
@@ -501,10 +502,14 @@ vmfault(pagetable_t pagetable, uint64 va, int read)
   }
   return (uint64)mem;
 }
+// lab lazy: end
 
-// The physical address of the user page holding va for the kernel to
-// copy through, faulting it in if it is a lazy page not yet touched.
-// need_write demands PTE_W (so a copyout cannot write into text).
+// The physical address of the user page holding va, for the kernel to
+// copy through.  need_write demands PTE_W (so a copyout cannot write
+// into text).
+// lab lazy: begin
+// A lazy page not yet touched is faulted in first.
+// lab lazy: end
 // Returns 0 if the page is not the user's to use that way.
 static uint64
 user_page(pagetable_t pagetable, uint64 va, int need_write)
@@ -512,11 +517,13 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
   if(va >= MAXVA)
     return 0;
   pte_t *pte = walk(pagetable, va, 0);
+  // lab lazy: begin user_page
   if(pte == 0 || (*pte & PTE_V) == 0){
     if(vmfault(pagetable, va, !need_write) == 0)
       return 0;
     pte = walk(pagetable, va, 0);
   }
+  // lab lazy: end
   if((*pte & PTE_U) == 0)
     return 0;
   // lab cow: begin
