@@ -3395,7 +3395,14 @@ xv6_mem(void)
 {
   int before = freemem();
   int status = run_in_child(malloc_all, 0);
+#ifdef LAB_LAZY
+  // In the lazy lab's tree malloc grows the heap lazily (user/ulib.c):
+  // there the child runs out of memory at a page fault instead, and the
+  // kernel kills it.
+  CHECK(status == 0 || status == -1, "the child failed (status %d)", status);
+#else
   CHECK(status == 0, "the child failed (status %d)", status);
+#endif
   int after = settle_freemem(before);
   CHECK(after == before, "%d free pages before, %d after", before, after);
 }
