@@ -66,7 +66,7 @@ read_proghdr(struct inode *ip, struct elfhdr *elf, int i, struct proghdr *ph)
 // already mapped?  It must start on a page boundary at or above
 // PGROUNDUP(sz) (segments come in increasing order and do not share a
 // page), its end must not wrap around, memsz must cover filesz, and the
-// filesz bytes must be in the file.  (Passing TRAPFRAME is uvmalloc's
+// filesz bytes must be in the file.  (Passing TRAPFRAME is map_image's
 // refusal.)
 static int
 segment_ok(struct proghdr *ph, struct inode *ip, uint64 sz)
@@ -100,7 +100,7 @@ copy_from_file(pagetable_t pagetable, uint64 va, struct inode *ip, uint off, uin
   while(n > 0){
     uint64 pa = walkaddr(pagetable, va);
     if(pa == 0)
-      panic("exec: a segment page uvmalloc mapped is missing");
+      panic("exec: a segment page map_image mapped is missing");
     uint chunk = n < PGSIZE ? n : PGSIZE;
     if(readi(ip, 0, pa, off, chunk) != chunk)
       return -1;
@@ -118,13 +118,32 @@ zero_in_image(pagetable_t pagetable, uint64 va, uint64 n)
   while(n > 0){
     uint64 pa = walkaddr(pagetable, PGROUNDDOWN(va));
     if(pa == 0)
-      panic("exec: a segment page uvmalloc mapped is missing");
+      panic("exec: a segment page map_image mapped is missing");
     uint64 off = va % PGSIZE;
     uint64 chunk = PGSIZE - off < n ? PGSIZE - off : n;
     memset((char *)pa + off, 0, chunk);
     va += chunk;
     n -= chunk;
   }
+}
+
+// Grow img to end bytes: a fresh user page (mapfresh), readable and
+// with xperm, at each page from PGROUNDUP(img->sz) up.  0, or -1 if
+// memory runs out or end passes TRAPFRAME.  Nothing is undone on
+// failure: exec throws the whole new page table away, and uvmfree
+// frees whatever it maps.  (uvmalloc, the heap's way to grow, must
+// undo, because it grows a live address space.)
+static int
+map_image(struct image *img, uint64 end, int xperm)
+{
+  if(end > TRAPFRAME)
+    return -1;
+  for(uint64 a = PGROUNDUP(img->sz); a < end; a += PGSIZE){
+    if(mapfresh(img->pagetable, a, PTE_R | PTE_U | xperm) != 0)
+      return -1;
+  }
+  img->sz = end;
+  return 0;
 }
 
 // Map the checked segment *ph into img (pages up to vaddr+memsz, with
@@ -135,14 +154,11 @@ zero_in_image(pagetable_t pagetable, uint64 va, uint64 n)
 static int
 load_segment(struct image *img, struct inode *ip, struct proghdr *ph)
 {
-  uint64 end = uvmalloc(img->pagetable, img->sz, ph->vaddr + ph->memsz,
-                        segment_perm(ph->flags));
-  if(end == 0)
-    return -1;   // uvmalloc gave back what it took
-  img->sz = end;
+  if(map_image(img, ph->vaddr + ph->memsz, segment_perm(ph->flags)) < 0)
+    return -1;
   if(copy_from_file(img->pagetable, ph->vaddr, ip, ph->off, ph->filesz) < 0)
     return -1;
-  // uvmalloc's pages are zero already, except in a tree that does not
+  // mapfresh's pages are zero already, except in a tree that does not
   // scrub pages (SCRUB_PAGES in param.h); C's bss must be zero anyway.
   if(!SCRUB_PAGES)
     zero_in_image(img->pagetable, ph->vaddr + ph->filesz, ph->memsz - ph->filesz);
@@ -202,9 +218,8 @@ add_stack(struct image *img)
   uint64 guard = PGROUNDUP(img->sz);
   uint64 top = guard + (1 + USERSTACK) * PGSIZE;
 
-  if(uvmalloc(img->pagetable, img->sz, top, PTE_W) == 0)
+  if(map_image(img, top, PTE_W) < 0)
     return -1;
-  img->sz = top;
   uvmclear(img->pagetable, guard);
   img->stackbase = guard + PGSIZE;
   img->sp = top;

@@ -25,20 +25,34 @@ valid_entries(pagetable_t t)
   return n;
 }
 
+// The first page in [from, to) whose PTE is valid, or -1 if none is:
+// for messages that name the page still mapped.
+static long
+first_mapped(pagetable_t pt, uint64 from, uint64 to)
+{
+  for(uint64 va = from; va < to; va += PGSIZE)
+    if(ismapped(pt, va))
+      return (long)va;
+  return -1;
+}
+
+// The first page in [from, to) whose PTE is not valid, or -1.
+static long
+first_unmapped(pagetable_t pt, uint64 from, uint64 to)
+{
+  for(uint64 va = from; va < to; va += PGSIZE)
+    if(!ismapped(pt, va))
+      return (long)va;
+  return -1;
+}
+
 // Map npages fresh pages from va with perm; 0 or -1.
 static int
 map_fresh(pagetable_t pt, uint64 va, int npages, int perm)
 {
-  for(int i = 0; i < npages; i++){
-    char *pa = kalloc();
-    if(pa == 0)
+  for(int i = 0; i < npages; i++)
+    if(mapfresh(pt, va + i * PGSIZE, perm) != 0)
       return -1;
-    memset(pa, 0, PGSIZE);
-    if(mappages(pt, va + i * PGSIZE, PGSIZE, (uint64)pa, perm) != 0){
-      kfree(pa);
-      return -1;
-    }
-  }
   return 0;
 }
 
@@ -129,6 +143,42 @@ KTEST(mappages_out_of_memory_leaves_nothing_behind)
   CHECK(kfreecount() == before, "free count %lu, expected %lu", kfreecount(), before);
 }
 
+KTEST(mapfresh_out_of_memory_leaves_nothing_behind)
+{
+  uint64 before = kfreecount();
+  pagetable_t pt = uvmcreate();
+  CHECK(pt != 0, "uvmcreate failed");
+  // An empty table: the page, then tables at levels 1 and 0 are needed.
+  int failures = 0;
+  for(int k = 0; k < 3; k++){
+    kalloc_fail_after(k);
+    if(mapfresh(pt, 3 * GIB, PTE_R | PTE_U) == 0)
+      failures++;
+    kalloc_fail_after(-1);
+  }
+  int root_entries = valid_entries(pt);
+  uvmfree(pt, 0);
+  CHECK(failures == 0, "mapfresh succeeded %d times with kalloc failing", failures);
+  CHECK(root_entries == 0, "a failed mapfresh left %d tables hanging off the root", root_entries);
+  CHECK(kfreecount() == before, "free count %lu, expected %lu", kfreecount(), before);
+}
+
+KTEST(uvmfree_frees_what_the_page_table_maps_not_what_sz_says)
+{
+  uint64 before = kfreecount();
+  pagetable_t pt = uvmcreate();
+  CHECK(pt != 0, "uvmcreate failed");
+  // Pages below sz with a hole between them, and one far above sz (as
+  // an mmap region would be): uvmfree must free all three, whatever sz.
+  int r = map_fresh(pt, 0, 1, PTE_R | PTE_W | PTE_U);
+  r |= map_fresh(pt, 3 * PGSIZE, 1, PTE_R | PTE_W | PTE_U);
+  r |= map_fresh(pt, 200 * GIB, 1, PTE_R | PTE_W | PTE_U);
+  uvmfree(pt, 4 * PGSIZE);
+  CHECK(r == 0, "mapping the pages failed");
+  CHECK(kfreecount() == before, "free count %lu after uvmfree, expected %lu: %ld pages lost",
+        kfreecount(), before, (long)(before - kfreecount()));
+}
+
 KTEST(uvmunmap_skips_pages_never_mapped)
 {
   uint64 before = kfreecount();
@@ -141,12 +191,14 @@ KTEST(uvmunmap_skips_pages_never_mapped)
   uint64 mapped = kfreecount();
   uvmunmap(pt, 0, 6, 1);
   uint64 unmapped = kfreecount();
+  long still = first_mapped(pt, 0, 6 * PGSIZE);
   // A range with no tables at all, far away, is fine too.
   uvmunmap(pt, 40 * GIB, 1000, 1);
   uvmfree(pt, 0);
   CHECK(r == 0, "mapping failed");
-  CHECK(unmapped - mapped == 3 + 2, "uvmunmap freed %lu pages, expected 5 "
-        "(3 mapped pages, 2 tables)", unmapped - mapped);
+  CHECK(still < 0, "after uvmunmap(pt, 0, 6, 1) the PTE of va %p is still valid", (void *)still);
+  CHECK(unmapped - mapped == 3 + 2, "uvmunmap freed %ld pages, expected 5 "
+        "(3 mapped pages, 2 tables)", (long)(unmapped - mapped));
   CHECK(kfreecount() == before, "free count %lu, expected %lu", kfreecount(), before);
 }
 
@@ -189,21 +241,26 @@ KTEST(uvmalloc_failure_at_each_kalloc_leaks_nothing)
   CHECK(sz0 == PGSIZE, "initial uvmalloc failed");
   uint64 before = kfreecount();
   int k, bad_k = -1, bad_result = -1;
+  long lost = 0, left = -1;
   for(k = 0; k < 20; k++){
     kalloc_fail_after(k);
     uint64 r = uvmalloc(pt, base, base + 8 * PGSIZE, PTE_W);
     kalloc_fail_after(-1);
     if(r != 0)
       break;   // enough allocations were allowed
-    if(kfreecount() != before && bad_k < 0)
+    if(kfreecount() != before && bad_k < 0){
       bad_k = k;
-    if(ismapped(pt, base) && bad_result < 0)
+      lost = (long)(before - kfreecount());
+    }
+    if(bad_result < 0 && (left = first_mapped(pt, base, base + 8 * PGSIZE)) >= 0)
       bad_result = k;
   }
   int succeeded_at = k;
   uvmfree(pt, base + 8 * PGSIZE);
-  CHECK(bad_k < 0, "failing at kalloc #%d changed the free count", bad_k + 1);
-  CHECK(bad_result < 0, "failing at kalloc #%d left a page mapped", bad_result + 1);
+  CHECK(bad_result < 0, "uvmalloc failing at kalloc #%d left the PTE of va %p valid: "
+        "a failed uvmalloc must unmap every page it mapped", bad_result + 1, (void *)left);
+  CHECK(bad_k < 0, "uvmalloc failing at kalloc #%d lost %ld pages (a page or an "
+        "emptied page-table page not given back)", bad_k + 1, lost);
   CHECK(succeeded_at == 8 + 1, "uvmalloc first succeeded with %d allocations "
         "allowed, expected 9 (8 pages, 1 new level-0 table)", succeeded_at);
 }
@@ -219,9 +276,8 @@ KTEST(uvmdealloc_unaligned_sizes_free_exactly_the_right_pages)
   // page 2 holds byte 2*PGSIZE and stays.
   uint64 r = uvmdealloc(pt, 5 * PGSIZE + 100, 2 * PGSIZE + 1);
   uint64 freed = kfreecount() - before;
-  int kept = ismapped(pt, 0) && ismapped(pt, PGSIZE) && ismapped(pt, 2 * PGSIZE);
-  int gone = !ismapped(pt, 3 * PGSIZE) && !ismapped(pt, 4 * PGSIZE) &&
-             !ismapped(pt, 5 * PGSIZE);
+  long unmapped_below = first_unmapped(pt, 0, 3 * PGSIZE);
+  long mapped_above = first_mapped(pt, 3 * PGSIZE, 6 * PGSIZE);
   // Shrinking within one page frees nothing.
   uint64 before2 = kfreecount();
   uint64 r2 = uvmdealloc(pt, 2 * PGSIZE + 1, 2 * PGSIZE + 0);
@@ -229,9 +285,12 @@ KTEST(uvmdealloc_unaligned_sizes_free_exactly_the_right_pages)
   uint64 freed2 = kfreecount() - before2;
   uvmfree(pt, 3 * PGSIZE);
   CHECK(r == 2 * PGSIZE + 1, "uvmdealloc returned %p, expected newsz", (void *)r);
-  CHECK(freed == 3, "uvmdealloc freed %lu pages, expected 3", freed);
-  CHECK(kept, "a page below the new size was unmapped");
-  CHECK(gone, "a page above the new size is still mapped");
+  CHECK(freed == 3, "uvmdealloc freed %ld pages, expected 3 (va 0x3000, 0x4000, 0x5000)",
+        (long)freed);
+  CHECK(unmapped_below < 0, "va %p, below the new size 0x2001, was unmapped",
+        (void *)unmapped_below);
+  CHECK(mapped_above < 0, "the PTE of va %p, above the new size 0x2001, is still valid",
+        (void *)mapped_above);
   CHECK(r2 == 2 * PGSIZE && freed2 == 1, "shrinking to exactly 2 pages should "
         "free page 2 (freed %lu, returned %p)", freed2, (void *)r2);
   CHECK(r3 == 2 * PGSIZE + 1, "uvmdealloc to the same size should return oldsz");

@@ -186,14 +186,25 @@ claim_slot(void)
 
 // ---- Birth ----------------------------------------------------------
 
-// proc_freepagetable(pagetable, sz): free a user page table and the user
-// memory [0, sz) it maps.  The top two pages, the trapframe and the
+// Clear the PTE that maps va, if there is one, without freeing the page
+// it maps: for pages a page table shows but does not own.
+static void
+forget_page(pagetable_t pagetable, uint64 va)
+{
+  pte_t *pte = walk(pagetable, va, 0);
+  if(pte != 0)
+    *pte = 0;
+}
+
+// proc_freepagetable(pagetable, sz): free a user page table and all the
+// user memory it maps.  The top two pages, the trapframe and the
 // trampoline above it, are only unmapped: they are not the page
 // table's to free.
 void
 proc_freepagetable(pagetable_t pagetable, uint64 sz)
 {
-  uvmunmap(pagetable, TRAPFRAME, 2, 0);
+  forget_page(pagetable, TRAMPOLINE);
+  forget_page(pagetable, TRAPFRAME);
   uvmfree(pagetable, sz);
 }
 
@@ -211,7 +222,7 @@ proc_pagetable(struct proc *p)
 
   if(mappages(pagetable, TRAMPOLINE, PGSIZE, (uint64)trampoline, PTE_R | PTE_X) != 0 ||
      mappages(pagetable, TRAPFRAME, PGSIZE, (uint64)p->trapframe, PTE_R | PTE_W) != 0){
-    // uvmunmap skips what is not mapped, so this undoes either failure.
+    // Only what was mapped is freed, so this undoes either failure.
     proc_freepagetable(pagetable, 0);
     return 0;
   }
@@ -289,7 +300,7 @@ userinit(void)
   if(p == 0)
     panic("userinit: no memory for the first process");
 
-  if(uvmalloc(p->pagetable, 0, PGSIZE, PTE_X) == 0)
+  if(mapfresh(p->pagetable, 0, PTE_R | PTE_X | PTE_U) != 0)
     panic("userinit: no memory for initcode");
   memmove((void *)walkaddr(p->pagetable, 0), initcode, sizeof(initcode));
   p->sz = p->heapbase = PGSIZE;
@@ -317,6 +328,7 @@ userinit(void)
 int
 growproc(int n)
 {
+  // lab sbrk: begin growproc
   struct proc *p = myproc();
   uint64 oldsz = p->sz;
 
@@ -334,6 +346,7 @@ growproc(int n)
     p->sz = uvmdealloc(p->pagetable, oldsz, oldsz - shrink);
   }
   return 0;
+  // lab sbrk: end
 }
 
 // Give child its own references to parent's open files and current

@@ -218,10 +218,10 @@ mappages(pagetable_t pagetable, uint64 va, uint64 size, uint64 pa, int perm)
   for(uint64 a = va; a < end; a += PGSIZE, pa += PGSIZE){
     pte_t *pte = walk(pagetable, a, 1);
     if(pte == 0){
-      // Out of memory: undo this call's mappings and tables.
-      if(a > va)
-        uvmunmap(pagetable, va, (a - va) / PGSIZE, 0);
-      freeemptytables(pagetable, a, a + PGSIZE);
+      // Out of memory: clear this call's PTEs, then free its tables.
+      for(uint64 b = va; b < a; b += PGSIZE)
+        *walk(pagetable, b, 0) = 0;
+      freeemptytables(pagetable, va, a + PGSIZE);
       return -1;
     }
     if(*pte & PTE_V)
@@ -241,6 +241,7 @@ mappages(pagetable_t pagetable, uint64 va, uint64 size, uint64 pa, int perm)
 void
 uvmunmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free)
 {
+  // lab sbrk: begin uvmunmap
   if((va % PGSIZE) != 0)
     panic("uvmunmap: va not page aligned");
 
@@ -266,6 +267,7 @@ uvmunmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free)
     a += PGSIZE;
   }
   freeemptytables(pagetable, va, end);
+  // lab sbrk: end
 }
 
 // A new, empty user page table, or 0 if out of memory.
@@ -279,17 +281,39 @@ uvmcreate(void)
   return pagetable;
 }
 
+// mapfresh(pagetable, va, perm): map one new page at va (page aligned),
+// with perm | PTE_V.  The page is zeroed (left as it was if not
+// SCRUB_PAGES: param.h).  Returns 0, or -1 if no page or page-table page
+// is free; then nothing is left allocated.  How exec loads a program,
+// userinit makes the first process and vmfault fills a lazy page.
+int
+mapfresh(pagetable_t pagetable, uint64 va, int perm)
+{
+  char *mem = kalloc();
+  if(mem == 0)
+    return -1;
+  if(SCRUB_PAGES)
+    memset(mem, 0, PGSIZE);
+  if(mappages(pagetable, va, PGSIZE, (uint64)mem, perm) != 0){
+    kfree(mem);
+    return -1;
+  }
+  return 0;
+}
+
 // uvmalloc(pagetable, oldsz, newsz, xperm): grow a user address space
 // from oldsz to newsz bytes (neither need be page aligned).
 //   Maps a fresh zeroed page (unzeroed if not SCRUB_PAGES: param.h),
 //   with PTE_R | PTE_U | xperm, at every page in [PGROUNDUP(oldsz),
-//   newsz).  Returns newsz, or oldsz if newsz is
+//   newsz).  (The same step as mapfresh, written out: this is the path
+//   sbrk takes, kalloc then mappages, and the one to watch in gdb.)  Returns newsz, or oldsz if newsz is
 //   not larger.  Returns 0 if newsz lies above TRAPFRAME or if a page or
 //   a page table cannot be allocated; then every page and table this
 //   call took has been given back and the address space is as it was.
 uint64
 uvmalloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz, int xperm)
 {
+  // lab sbrk: begin uvmalloc
   if(newsz <= oldsz)
     return oldsz;
   if(newsz > TRAPFRAME)
@@ -314,6 +338,7 @@ undo:
   // Pages [start, a) are ours; mappages cleaned up after itself.
   uvmunmap(pagetable, start, (a - start) / PGSIZE, 1);
   return 0;
+  // lab sbrk: end
 }
 
 // uvmdealloc(pagetable, oldsz, newsz): shrink a user address space from
@@ -325,6 +350,7 @@ undo:
 uint64
 uvmdealloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz)
 {
+  // lab sbrk: begin uvmdealloc
   if(newsz >= oldsz)
     return oldsz;
 
@@ -333,34 +359,40 @@ uvmdealloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz)
   if(from < to)
     uvmunmap(pagetable, from, (to - from) / PGSIZE, 1);
   return newsz;
+  // lab sbrk: end
 }
 
-// Free a page table whose leaves have all been removed already: the
-// tables themselves, from the bottom up.  Panics on a leftover leaf,
-// which would be a page nobody frees.
-void
-freewalk(pagetable_t pagetable)
+// Free the page table `table` (a table of level `level`: 2 for a root)
+// and everything it still maps: each leaf's physical page first, then
+// the tables, bottom up.
+static void
+free_tree(pagetable_t table, int level)
 {
   for(int i = 0; i < 512; i++){
-    pte_t pte = pagetable[i];
+    pte_t pte = table[i];
     if((pte & PTE_V) == 0)
       continue;
-    if(PTE_FLAGS(pte) != PTE_V)
-      panic("freewalk: a leaf is still mapped");
-    freewalk((pagetable_t)PTE2PA(pte));
-    pagetable[i] = 0;
+    if(PTE_FLAGS(pte) == PTE_V && level > 0)
+      free_tree((pagetable_t)PTE2PA(pte), level - 1);
+    else
+      kfree((void *)PTE2PA(pte));
+    table[i] = 0;
   }
-  kfree((void *)pagetable);
+  kfree((void *)table);
 }
 
-// Free a whole user address space: the pages in [0, sz) (holes are
-// skipped) and then every page-table page.
+// uvmfree(pagetable, sz): free a whole user address space: every page
+// the page table still maps, then every page-table page.  The page
+// table is the ledger, so it is read rather than sz: a lazy heap has
+// holes below sz, and mappings may lie above it.  Pages that are not
+// the process's to free (the trampoline, the trapframe) must be
+// unmapped first (proc_freepagetable does).  sz is xv6's argument, kept
+// for its interface.
 void
 uvmfree(pagetable_t pagetable, uint64 sz)
 {
-  if(sz > 0)
-    uvmunmap(pagetable, 0, PGROUNDUP(sz) / PGSIZE, 1);
-  freewalk(pagetable);
+  (void)sz;
+  free_tree(pagetable, 2);
 }
 
 // lab cow: begin
@@ -433,8 +465,9 @@ cow_fault(pagetable_t pagetable, uint64 va)
 // The copying is lazy: both page tables share each page, and writable
 // ones become read-only copy-on-write pages in both (see cow_share).
 // lab cow: end
-// Returns 0, or -1 when out of memory, having freed everything it had
-// added to `new`.
+// Returns 0, or -1 when out of memory; then `new` holds part of the
+// copy, which the caller frees with the rest of it (uvmfree), as fork
+// does.
 int
 uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
 {
@@ -448,16 +481,12 @@ uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
     if(*pte & PTE_V){
       // lab cow: begin copy_page
       if(cow_share(pte, new, a) != 0)
-        goto undo;
+        return -1;
       // lab cow: end
     }
     a += PGSIZE;
   }
   return 0;
-
-undo:
-  uvmunmap(new, 0, a / PGSIZE, 1);
-  return -1;
 }
 
 // Take away user access to the page holding va (the stack guard page).
@@ -473,10 +502,11 @@ uvmclear(pagetable_t pagetable, uint64 va)
 // lab lazy: begin
 // vmfault(pagetable, va, read): the lazy-allocation path.  If va lies
 // inside the current process's memory (below p->sz) on a page that has
-// never been mapped, map a zeroed RW page there (unzeroed if not
-// SCRUB_PAGES: param.h) and return its physical address.  Returns 0 for anything else: not this process's page table,
-// at or beyond p->sz, or a page that is already mapped (the fault was a
-// permission problem, not a missing page), or no free memory.
+// never been mapped, map a fresh RW user page there (mapfresh) and
+// return its physical address.  Returns 0 for anything else: not this
+// process's page table, at or beyond p->sz, a page that is already
+// mapped (the fault was a permission problem, not a missing page), or
+// no free memory.
 uint64
 vmfault(pagetable_t pagetable, uint64 va, int read)
 {
@@ -491,16 +521,9 @@ vmfault(pagetable_t pagetable, uint64 va, int read)
   if(ismapped(pagetable, va))
     return 0;
 
-  char *mem = kalloc();
-  if(mem == 0)
+  if(mapfresh(pagetable, va, PTE_R | PTE_W | PTE_U) != 0)
     return 0;
-  if(SCRUB_PAGES)
-    memset(mem, 0, PGSIZE);
-  if(mappages(pagetable, va, PGSIZE, (uint64)mem, PTE_R | PTE_W | PTE_U) != 0){
-    kfree(mem);
-    return 0;
-  }
-  return (uint64)mem;
+  return walkaddr(pagetable, va);
 }
 // lab lazy: end
 

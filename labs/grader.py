@@ -29,8 +29,10 @@ import importlib.util
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import pexpect
@@ -102,6 +104,59 @@ def expect_output(out, expected, what):
     if out.splitlines() != expected:
         raise Fail("%s printed:\n%s\nexpected exactly:\n%s"
                    % (what, quote(out), quote("\n".join(expected))))
+
+
+# The in-kernel tests' results, from one run of kernel/kernel-ktest per
+# grading, shared by every test that asks (tests may run in threads).
+KTESTS = {}
+KTESTS_LOCK = threading.Lock()
+KTEST_LINE = re.compile(r"^ktest: (PASS|FAIL) (\w+)\s*$")
+
+
+def ktest_results():
+    """{test name: (passed, [its failure lines])} for every in-kernel test
+    (kernel/ktest*.c) that ran.  Builds kernel/kernel-ktest and boots it
+    once per grading; a test missing from the dict did not run (the
+    kernel panicked or hung before it)."""
+    with KTESTS_LOCK:
+        if "results" not in KTESTS:
+            build = subprocess.run(["make", "-s", "--no-print-directory", "kernel/kernel-ktest"],
+                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   universal_newlines=True)
+            if build.returncode != 0:
+                raise Fail("saw: building kernel/kernel-ktest failed:\n%s" % quote(build.stdout)
+                           + "\nexpected: a kernel with the in-kernel tests")
+            run = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "run-ktest.py"),
+                                  os.path.join(ROOT, "kernel", "kernel-ktest"), str(CPUS)],
+                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 universal_newlines=True, errors="replace")
+            results, pending = {}, []
+            for line in run.stdout.splitlines():
+                m = KTEST_LINE.match(line)
+                if m:
+                    results[m.group(2)] = (m.group(1) == "PASS", pending)
+                    pending = []
+                elif line.startswith("ktest:   ") or line.startswith("panic"):
+                    pending.append(line.strip())
+            KTESTS["results"], KTESTS["output"] = results, run.stdout
+    return KTESTS["results"]
+
+
+def expect_ktests(names):
+    """Every named in-kernel test ran and passed; a failure quotes the
+    tests' own messages."""
+    results = ktest_results()
+    problems = []
+    for name in names:
+        if name not in results:
+            tail = KTESTS["output"].splitlines()[-8:]
+            problems.append("%s did not run; the test kernel's last lines:\n%s"
+                            % (name, quote("\n".join(tail))))
+        elif not results[name][0]:
+            problems.append("%s failed:\n%s" % (name, quote("\n".join(results[name][1]) or "(no message)")))
+    if problems:
+        raise Fail("saw: in-kernel tests failing:\n%s\nexpected: %s to pass"
+                   % ("\n".join(problems), ", ".join(names)))
 
 
 def free_pages(m):

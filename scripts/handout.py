@@ -17,8 +17,11 @@ belongs to a lab (any comment style: //, #, /* */, <!-- -->):
     lab NAME: handout             the file ships only in NAME's handout
                                   (the marker line is dropped)
 
-Every handout takes out the solutions of every lab, so no student tree
-holds any lab's answer.  Lab NAME's handout also gets the files under
+A handout takes out the solutions of its own lab and of every other lab,
+so no student tree holds any lab's answer, with one exception: a
+foundation lab (its labs/NAME/grade.py says `FOUNDATION = True`), whose
+work the other labs build on, keeps its solution in the other labs'
+handouts and loses it only in its own.  Lab NAME's handout also gets the files under
 labs/NAME/starter/ (at the same path below the tree's top),
 docs/labs/NAME.md, NAME's grader (labs/grader.py, labs/labs.mk and the
 rest of labs/NAME/) and conf/lab.mk with `LAB=NAME`.  It leaves out
@@ -34,8 +37,11 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Files that serve whoever makes handouts, never a student.
+# Files that serve whoever makes handouts, never a student; and
+# docs/sbrk.md, the tour of the complete kernel, which explains every
+# lab's solution (the sbrk lab's text tells its story for students).
 INSTRUCTOR_ONLY = {
+    "docs/sbrk.md",
     "scripts/handout.py",
     "labs/README.md",
     "tests/test_labs.py",
@@ -78,25 +84,28 @@ class Marks:
     def handout_lab(self):
         return self.owner[1] if self.owner and self.owner[0] == "handout" else None
 
-    def solution_lines(self):
-        """(lab, line) for every line that is some lab's solution, marker
-        lines left out."""
+    def solution_lines(self, removed=None):
+        """(lab, line) for every line of the solution of a lab in
+        `removed` (None: of any lab), marker lines left out."""
         out = []
-        if self.solution_lab():
+        if self.solution_lab() and (removed is None or self.solution_lab() in removed):
             out += [(self.solution_lab(), l) for i, l in enumerate(self.lines)
                     if i != self.owner[2]]
         for r in self.regions:
-            out += [(r.lab, l) for l in self.lines[r.first + 1:r.last]
-                    if not MARKER.match(l)]
+            if removed is None or r.lab in removed:
+                out += [(r.lab, l) for l in self.lines[r.first + 1:r.last]
+                        if not MARKER.match(l)]
         return out
 
-    def base_lines(self):
-        """The lines outside every solution, marker lines left out."""
-        if self.solution_lab():
+    def base_lines(self, removed=None):
+        """The lines outside every solution of a lab in `removed` (None:
+        of any lab), marker lines left out."""
+        if self.solution_lab() and (removed is None or self.solution_lab() in removed):
             return []
         inside = set()
         for r in self.regions:
-            inside.update(range(r.first, r.last + 1))
+            if removed is None or r.lab in removed:
+                inside.update(range(r.first, r.last + 1))
         return [l for i, l in enumerate(self.lines)
                 if i not in inside and not MARKER.match(l)]
 
@@ -146,28 +155,38 @@ def parse(path, text, labs):
     return marks
 
 
-def render(marks, snippet_text):
-    """The file's text with every outermost region replaced by its
-    snippet (snippet_text(lab, name) gives it) and a handout marker
-    line dropped."""
-    out = []
-    regions = sorted((r for r in marks.regions if r.depth == 0), key=lambda r: r.first)
-    skip = {marks.owner[2]} if marks.owner else set()
-    i = 0
+def render(marks, snippet_text, removed=None):
+    """The file's text with the regions of the labs in `removed` (None:
+    of every lab) replaced by their snippets (snippet_text(lab, name)
+    gives one) and the marker lines of the other regions, and a handout
+    marker line, dropped.  A removed region takes what it holds with it,
+    nested regions included; a kept one is rendered in turn."""
     lines = marks.lines
-    for r in regions + [None]:
-        stop = r.first if r else len(lines)
-        out += [l for j, l in enumerate(lines[i:stop], i) if j not in skip]
-        if r is None:
-            break
-        if r.snippet:
-            out.append(snippet_text(r.lab, r.snippet))
-        elif (out and not out[-1].strip() and r.last + 1 < len(lines)
-              and not lines[r.last + 1].strip()):
-            # A region that vanishes between two blank lines would leave
-            # two blank lines behind: keep one.
-            out.pop()
-        i = r.last + 1
+    skip = {marks.owner[2]} if marks.owner else set()
+    out = []
+
+    def emit(lo, hi, depth):
+        inner = sorted((r for r in marks.regions
+                        if r.depth == depth and lo <= r.first and r.last < hi),
+                       key=lambda r: r.first)
+        i = lo
+        for r in inner + [None]:
+            stop = r.first if r else hi
+            out.extend(l for j, l in enumerate(lines[i:stop], i) if j not in skip)
+            if r is None:
+                return
+            if removed is not None and r.lab not in removed:
+                emit(r.first + 1, r.last, depth + 1)   # kept: drop its markers only
+            elif r.snippet:
+                out.append(snippet_text(r.lab, r.snippet))
+            elif (out and not out[-1].strip() and r.last + 1 < len(lines)
+                  and not lines[r.last + 1].strip()):
+                # A region that vanishes between two blank lines would
+                # leave two blank lines behind: keep one.
+                out.pop()
+            i = r.last + 1
+
+    emit(0, len(lines), 0)
     return "".join(out)
 
 
@@ -178,6 +197,26 @@ def find_labs(root):
         return []
     return sorted(n for n in os.listdir(d)
                   if os.path.isfile(os.path.join(d, n, "grade.py")))
+
+
+FOUNDATION = re.compile(r"^FOUNDATION\s*=\s*True\s*(#.*)?$", re.M)
+
+
+def foundation_labs(root):
+    """The labs whose grade.py says `FOUNDATION = True`: their solution
+    stays in every other lab's handout."""
+    out = set()
+    for name in find_labs(root):
+        with open(os.path.join(root, "labs", name, "grade.py")) as f:
+            if FOUNDATION.search(f.read()):
+                out.add(name)
+    return out
+
+
+def removed_labs(root, lab):
+    """The labs whose solutions lab's handout takes out: its own, and
+    every lab that is not a foundation."""
+    return {lab} | (set(find_labs(root)) - foundation_labs(root))
 
 
 def tracked_files(root):
@@ -248,6 +287,7 @@ def plan(root, lab):
         with open(path) as f:
             return f.read()
 
+    removed = removed_labs(root, lab)
     tree = {}
     for rel in tracked_files(root):
         if rel in INSTRUCTOR_ONLY:
@@ -267,11 +307,11 @@ def plan(root, lab):
             tree[rel] = read_bytes(root, rel)
             continue
         marks = parse(rel, text, labs)
-        if marks.solution_lab():
+        if marks.solution_lab() in removed:
             continue
         if marks.handout_lab() not in (None, lab):
             continue
-        tree[rel] = render(marks, snippet_text)
+        tree[rel] = render(marks, snippet_text, removed)
 
     starter = os.path.join(root, "labs", lab, "starter")
     for dirpath, _, files in os.walk(starter):

@@ -137,6 +137,26 @@ def test_other_lab_handout_takes_out_every_solution(repo, tmp_path):
     assert b"solved" not in t["kernel/k.c"] and b"return 0;" in t["kernel/k.c"]
 
 
+def test_a_foundation_lab_keeps_its_solution_in_other_handouts(repo, tmp_path):
+    with open(os.path.join(repo, "labs", "demo", "grade.py"), "w") as f:
+        f.write("# demo's tests\nFOUNDATION = True   # the others build on it\n")
+    other = str(tmp_path / "other")
+    handout.make_handout(repo, "other", other)
+    t = tree_of(other)
+    k = t["kernel/k.c"].decode()
+    assert "added(void)" in k and "return solved();" in k and "nested_secret();" in k, \
+        "other's handout lost the foundation lab's code:\n" + k
+    assert "return 0;" not in k, "the foundation's snippet replaced its kept code"
+    assert "lab demo" not in k, "a kept region's markers were shipped:\n" + k
+    assert t["user/sol.c"] == b"// sol: the answer\nint secret_answer;\n"
+    assert b"SECRET_RULE" in t["Makefile"] and b"other secret words" not in t["notes.md"]
+    # The foundation's own handout still takes its solution out.
+    demo = str(tmp_path / "demo")
+    handout.make_handout(repo, "demo", demo)
+    t = tree_of(demo)
+    assert "user/sol.c" not in t and b"solved" not in t["kernel/k.c"]
+
+
 def test_untracked_files_count_ignored_ones_do_not(repo, tmp_path):
     with open(os.path.join(repo, "user", "fresh.c"), "w") as f:
         f.write("int fresh;\n")

@@ -6,7 +6,8 @@ collection time, so a new lab is checked with no edit here):
   passes `usertests -q`, and scores below full with the lab's grader;
 - the handout holds what a student needs (its handout text, its grader,
   conf/lab.mk) and nothing of other labs or of the instructor's tools;
-- no line of any lab's solution appears anywhere in the handout, and no
+- no line of the solution of the lab, or of any lab that is not a
+  foundation (labs/README.md), appears anywhere in the handout, and no
   marker either.
 
 Each lab's handout is made and built once (the module-scoped `handout`
@@ -137,14 +138,16 @@ def test_handout_holds_the_lab_and_nothing_else(lab, built):
 
 
 def solution_and_base(lab):
-    """(solution lines of every lab, lines the handout of lab may hold),
-    stripped, from the repository's markers."""
+    """(solution lines of the labs lab's handout takes out, lines it may
+    hold), stripped, from the repository's markers.  The labs taken out
+    are lab itself and every lab that is not a foundation."""
     labs, marks = handout.scan(ROOT)
+    removed = handout.removed_labs(ROOT, lab)
     solution, base = set(), set()
     for m in marks.values():
-        solution.update(l.strip() for _, l in m.solution_lines())
-        if not m.solution_lab() and m.handout_lab() in (None, lab):
-            base.update(l.strip() for l in m.base_lines())
+        solution.update(l.strip() for _, l in m.solution_lines(removed))
+        if m.solution_lab() not in removed and m.handout_lab() in (None, lab):
+            base.update(l.strip() for l in m.base_lines(removed))
     extra = []
     for rel in handout.tracked_files(ROOT):
         owner = handout.lab_material(rel)

@@ -1,6 +1,7 @@
 // sbrkdemo: watch sbrk grow and shrink a process, one step at a time.
 //
-// The picture to keep in mind (docs/sbrk.md tells the whole story):
+// The picture to keep in mind (docs/sbrk.md in the repository, or
+// docs/labs/sbrk.md in the sbrk lab, tells the whole story):
 // the kernel is a housing office and each process a tenant.  The
 // tenant's memory is a row of rooms numbered from address 0; the
 // "break" is where its last room ends.  The office keeps one ledger per
@@ -22,7 +23,7 @@
 // Only steps 1 and 7 ask the kernel for the break (sbrk(0)); in between
 // it follows from what sbrk returned, so that sys_sbrk runs exactly once
 // per step and a gdb breakpoint on it stops at each step in turn (the
-// session in docs/sbrk.md relies on this).
+// sessions of docs/sbrk.md and docs/labs/sbrk.md rely on this).
 
 #include "kernel/types.h"
 #include "kernel/riscv.h"

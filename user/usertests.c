@@ -2,6 +2,7 @@
 //
 //   usertests             every test of the table (but those marked NAMED)
 //   usertests -q          the quick ones only (skips those marked SLOW)
+//                         (and, in the sbrk lab's starter, HEAP)
 //   usertests NAME...     the named tests, or whole groups: memory,
 //                         fork, process, file, pipe, sysarg, protect; and
 //                         xv6's test names (see "xv6's test names")
@@ -50,7 +51,10 @@
 
 #define QUICK 0
 #define SLOW  1
-#define NAMED 2   // runs only when named: in a lab's handout, the tests of
+// lab sbrk: begin heap
+#define HEAP  QUICK   // a quick test that needs sbrk to grow memory
+// lab sbrk: end
+#define NAMED 3   // runs only when named: in a lab's handout, the tests of
                   // the feature the lab adds (a starter fails them)
 
 #define KB 1024L
@@ -2793,42 +2797,42 @@ arg_sysinfo(void)
 struct test {
   char *name;
   char *group;
-  int slow;              // QUICK, SLOW (-q skips it) or NAMED
+  int slow;              // QUICK, SLOW, HEAP or NAMED: -q runs QUICK only
   void (*fn)(void);
 } tests[] = {
-  { "sbrk-zero",         "memory",  QUICK, mem_sbrk_zero },
-  { "sbrk-unaligned",    "memory",  QUICK, mem_sbrk_unaligned },
-  { "sbrk-shrink-touch", "memory",  QUICK, mem_shrink_then_touch },
-  { "sbrk-too-big",      "memory",  QUICK, mem_sbrk_too_big },
-  { "sbrk-overshrink",   "memory",  QUICK, mem_sbrk_overshrink },
+  { "sbrk-zero",         "memory",  HEAP,  mem_sbrk_zero },
+  { "sbrk-unaligned",    "memory",  HEAP,  mem_sbrk_unaligned },
+  { "sbrk-shrink-touch", "memory",  HEAP,  mem_shrink_then_touch },
+  { "sbrk-too-big",      "memory",  HEAP,  mem_sbrk_too_big },
+  { "sbrk-overshrink",   "memory",  HEAP,  mem_sbrk_overshrink },
   // lab lazy: begin lazy_tests
-  { "sbrk-trapframe",    "memory",  QUICK, mem_sbrk_trapframe },
-  { "lazy-huge",         "memory",  QUICK, mem_lazy_huge },
-  { "lazy-syscall-buf",  "memory",  QUICK, mem_lazy_syscall_buffers },
-  { "lazy-fork",         "memory",  QUICK, mem_lazy_fork },
-  { "lazy-shrink",       "memory",  QUICK, mem_lazy_shrink_partial },
+  { "sbrk-trapframe",    "memory",  HEAP,  mem_sbrk_trapframe },
+  { "lazy-huge",         "memory",  HEAP,  mem_lazy_huge },
+  { "lazy-syscall-buf",  "memory",  HEAP,  mem_lazy_syscall_buffers },
+  { "lazy-fork",         "memory",  HEAP,  mem_lazy_fork },
+  { "lazy-shrink",       "memory",  HEAP,  mem_lazy_shrink_partial },
   { "lazy-oom",          "memory",  SLOW,  mem_lazy_oom },
   // lab lazy: end
-  { "sbrk-concurrent",   "memory",  QUICK, mem_sbrk_concurrent },
-  { "exec-frees-image",  "memory",  QUICK, mem_exec_frees_image },
+  { "sbrk-concurrent",   "memory",  HEAP,  mem_sbrk_concurrent },
+  { "exec-frees-image",  "memory",  HEAP,  mem_exec_frees_image },
 
-  { "fork-isolation",    "fork",    QUICK, fork_isolation },
-  { "fork-big-heap",     "fork",    QUICK, fork_big_heap },
-  { "fork-exec",         "fork",    QUICK, fork_then_exec },
-  { "fork-copyout",      "fork",    QUICK, fork_copyout },
+  { "fork-isolation",    "fork",    HEAP,  fork_isolation },
+  { "fork-big-heap",     "fork",    HEAP,  fork_big_heap },
+  { "fork-exec",         "fork",    HEAP,  fork_then_exec },
+  { "fork-copyout",      "fork",    HEAP,  fork_copyout },
   { "fork-oom",          "fork",    SLOW,  fork_out_of_memory },
-  { "fork-pipe",         "fork",    QUICK, fork_pipe },
+  { "fork-pipe",         "fork",    HEAP,  fork_pipe },
 
   { "text-write",        "protect", QUICK, prot_text_write },
-  { "no-exec",           "protect", QUICK, prot_no_exec },
+  { "no-exec",           "protect", HEAP,  prot_no_exec },
   { "stack-guard",       "protect", QUICK, prot_stack_guard },
   { "kernel-memory",     "protect", QUICK, prot_kernel_memory },
   { "top-pages",         "protect", QUICK, prot_top_pages },
-  { "beyond-break",      "protect", QUICK, prot_beyond_break },
+  { "beyond-break",      "protect", HEAP,  prot_beyond_break },
 
   { "exit-status",       "process", QUICK, proc_exit_status },
   { "wait-no-child",     "process", QUICK, proc_wait_no_child },
-  { "fork-copy",         "process", QUICK, proc_fork_copy },
+  { "fork-copy",         "process", HEAP,  proc_fork_copy },
   { "fork-limit",        "process", QUICK, proc_fork_limit },
   { "kill",              "process", QUICK, proc_kill },
   { "orphan",            "process", QUICK, proc_orphan },
@@ -2864,17 +2868,17 @@ struct test {
   { "pipe-kill-reader",  "pipe",    QUICK, pipe_kill_reader },
 
   { "ptr-read",          "sysarg",  QUICK, arg_ptr_read },
-  { "ptr-write",         "sysarg",  QUICK, arg_ptr_write },
+  { "ptr-write",         "sysarg",  HEAP,  arg_ptr_write },
   { "ptr-pipe-fstat",    "sysarg",  QUICK, arg_ptr_pipe_fstat },
-  { "ptr-paths",         "sysarg",  QUICK, arg_ptr_paths },
-  { "ptr-exec",          "sysarg",  QUICK, arg_ptr_exec },
+  { "ptr-paths",         "sysarg",  HEAP,  arg_ptr_paths },
+  { "ptr-exec",          "sysarg",  HEAP,  arg_ptr_exec },
   { "ptr-wait",          "sysarg",  QUICK, arg_ptr_wait },
-  { "ptr-crossing",      "sysarg",  QUICK, arg_ptr_crossing },
+  { "ptr-crossing",      "sysarg",  HEAP,  arg_ptr_crossing },
   { "negative-length",   "sysarg",  QUICK, arg_negative_length },
   { "zero-length",       "sysarg",  QUICK, arg_zero_length },
   { "fstat-padding",     "sysarg",  QUICK, arg_fstat_padding },
   { "bad-fd",            "sysarg",  QUICK, arg_bad_fd },
-  { "sbrk-how",          "sysarg",  QUICK, arg_sbrk_how },
+  { "sbrk-how",          "sysarg",  HEAP,  arg_sbrk_how },
   { "mknod-args",        "sysarg",  QUICK, arg_mknod },
   // lab syscall: begin
   { "sysinfo",           "sysarg",  QUICK, arg_sysinfo },
@@ -4065,9 +4069,9 @@ xv6_outofinodes(void)
 // Every name of xv6's usertests: the test written for it above, or the
 // test of our table that checks the same thing.
 struct test xv6tests[] = {
-  { "copyin",         "xv6", QUICK, arg_ptr_write },
+  { "copyin",         "xv6", HEAP,  arg_ptr_write },
   { "copyout",        "xv6", QUICK, arg_ptr_read },
-  { "copyinstr1",     "xv6", QUICK, arg_ptr_paths },
+  { "copyinstr1",     "xv6", HEAP,  arg_ptr_paths },
   { "copyinstr2",     "xv6", QUICK, file_path_maxpath },
   { "copyinstr3",     "xv6", QUICK, arg_ptr_crossing },
   { "rwsbrk",         "xv6", QUICK, xv6_rwsbrk },
@@ -4339,21 +4343,29 @@ main(int argc, char *argv[])
   }
   // The named tests, or else the table; then, if none was named, the
   // graded xv6 names (xv6's names run only when named, but for those).
+  // -q runs the QUICK ones only.
+  int heapskipped = 0;
   for(int k = 0; k < NALL; k++){
     if(!named && k < NTESTS && testat(k)->slow != NAMED)
       selected[k] = 1;
-    if(selected[k] && !(quick && testat(k)->slow == SLOW))
+    if(selected[k] && quick && testat(k)->slow != QUICK)
+      heapskipped += testat(k)->slow == HEAP;
+    else if(selected[k])
       order[norder++] = k;
   }
   for(int g = 0; !named && g < NELEM(graded_names); g++){
     for(int k = NTESTS; k < NALL; k++){
-      if(strcmp(testat(k)->name, graded_names[g]) == 0 && !(quick && testat(k)->slow == SLOW))
+      if(strcmp(testat(k)->name, graded_names[g]) != 0)
+        continue;
+      if(quick && testat(k)->slow != QUICK)
+        heapskipped += testat(k)->slow == HEAP;
+      else
         order[norder++] = k;
     }
   }
 
   if(list){
-    static char *kind[] = { "quick", "slow", "named" };
+    static char *kind[] = { "quick", "slow", "heap", "named" };
     for(int i = 0; i < norder; i++)
       printf("%s %s %s\n", testat(order[i])->name, testat(order[i])->group,
              kind[testat(order[i])->slow]);
@@ -4361,6 +4373,9 @@ main(int argc, char *argv[])
   }
 
   printf("usertests: %d tests%s\n", norder, quick ? " (quick)" : "");
+  if(heapskipped > 0)
+    printf("usertests: -q skips %d tests that need sbrk to grow memory (the sbrk lab)\n",
+           heapskipped);
 
   int before = freemem();
   int nfailed = 0;
