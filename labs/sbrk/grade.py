@@ -57,14 +57,11 @@ def sbrkdemo_scenario(m):
     ], "sbrkdemo")
 
 
+# (Not sbrk-trapframe: only lazy growth, the lazy lab's, takes the break
+# up to TRAPFRAME; the in-kernel tests check growproc's refusal there.)
 MEMORY_TESTS = ["sbrk-zero", "sbrk-unaligned", "sbrk-shrink-touch", "sbrk-too-big",
                 "sbrk-overshrink", "sbrk-concurrent",
                 "exec-frees-image", "fork-isolation", "beyond-break"]
-# lab lazy: begin
-# Only lazy growth (the lazy lab) takes the break all the way up to
-# TRAPFRAME; the in-kernel tests check growproc's refusal there anyway.
-MEMORY_TESTS.append("sbrk-trapframe")
-# lab lazy: end
 
 
 @test(20, "usertests: sbrk from user space, unaligned, refused, concurrent")
