@@ -107,9 +107,12 @@ KTEST(mappages_then_uvmunmap_gives_every_page_back)
   int r = map_fresh(pt, va, 10, PTE_R | PTE_W | PTE_U);
   uint64 mapped = kfreecount();
   uvmunmap(pt, va, 10, 1);
+  long still = first_mapped(pt, va, va + 10 * PGSIZE);
   int root_entries = valid_entries(pt);
   uvmfree(pt, 0);
   CHECK(r == 0, "mapping ten pages failed");
+  CHECK(still < 0, "after uvmunmap of the ten pages from %p the PTE of va %p is still valid",
+        (void *)va, (void *)still);
   CHECK(before - mapped == 1 + 10 + 1 + 2,
         "mapping took %lu pages, expected 14 (root, 10 pages, 3 tables)", before - mapped);
   CHECK(root_entries == 0, "uvmunmap left %d tables hanging off the root", root_entries);

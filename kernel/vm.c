@@ -3,10 +3,11 @@
 // A process's page table is two things at once.  For the hardware it is
 // the map from virtual to physical addresses.  For the kernel it is the
 // ledger of which physical pages the process owns: no other record
-// exists.  So everything that frees user memory (uvmunmap, and through
-// it uvmdealloc and uvmfree) reads the ledger first and frees exactly
-// the pages it finds there, skipping addresses that were never mapped
-// (a lazily grown heap has many such holes).
+// exists.  So everything that frees user memory reads the ledger first
+// and frees exactly the pages it finds there: uvmunmap (and through it
+// uvmdealloc) looks up each page of a range, skipping addresses that
+// were never mapped (a lazily grown heap has many such holes); uvmfree
+// walks the whole tree when a process dies.
 //
 // Sv39 in brief: a virtual address has three 9-bit indexes, VPN[2],
 // VPN[1], VPN[0] (PX(2, va) ...), one per level of table, and a 12-bit

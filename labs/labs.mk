@@ -10,6 +10,10 @@
 #   make handout LAB=NAME DEST=DIR
 #                              write lab NAME's student tree into DIR
 #                              (the full repository only)
+#   make handout LAB=NAME DEST=DIR SOLVED=1
+#                              the same tree as a student who solved the
+#                              lab would have it (NAME's solution kept):
+#                              the lab's grader must score full there
 
 grade: deps
 	@$(MAKE) --no-print-directory run-grade
@@ -36,6 +40,6 @@ handout:
 	  echo "make handout: this tree is a lab handout; handouts are made from the full repository" >&2; \
 	  exit 1; \
 	fi
-	@$(PYTHON) scripts/handout.py "$(LAB)" "$(DEST)"
+	@$(PYTHON) scripts/handout.py $(if $(SOLVED),--solved) "$(LAB)" "$(DEST)"
 
 .PHONY: grade run-grade handout

@@ -3,6 +3,11 @@
 solution taken out and the lab's starter code put in.
 
     python3 scripts/handout.py LAB DEST       (make handout LAB=... DEST=...)
+    python3 scripts/handout.py --solved LAB DEST
+                                              (make handout ... SOLVED=1: the
+                                              tree of a student who solved
+                                              it; the lab's grader must
+                                              score full there)
     python3 scripts/handout.py --check        (only check the markers)
 
 The repository's kernel is the complete one: each lab's feature is there,
@@ -271,8 +276,10 @@ def scan(root):
     return labs, marks
 
 
-def plan(root, lab):
-    """{path: bytes or str} of lab's handout tree, or HandoutError."""
+def plan(root, lab, solved=False):
+    """{path: bytes or str} of lab's handout tree, or HandoutError.  With
+    solved, the tree a student who solved the lab would have: lab's own
+    solution stays and its starter files are not added."""
     labs = find_labs(root)
     if lab not in labs:
         raise HandoutError("no lab %r here (labs: %s)" % (lab, ", ".join(labs) or "none"))
@@ -287,7 +294,7 @@ def plan(root, lab):
         with open(path) as f:
             return f.read()
 
-    removed = removed_labs(root, lab)
+    removed = removed_labs(root, lab) - ({lab} if solved else set())
     tree = {}
     for rel in tracked_files(root):
         if rel in INSTRUCTOR_ONLY:
@@ -314,7 +321,7 @@ def plan(root, lab):
         tree[rel] = render(marks, snippet_text, removed)
 
     starter = os.path.join(root, "labs", lab, "starter")
-    for dirpath, _, files in os.walk(starter):
+    for dirpath, _, files in ([] if solved else os.walk(starter)):
         for name in files:
             src = os.path.join(dirpath, name)
             rel = os.path.relpath(src, starter).replace(os.sep, "/")
@@ -346,7 +353,7 @@ def write_tree(root, tree, dest):
             shutil.copymode(src, path)
 
 
-def make_handout(root, lab, dest):
+def make_handout(root, lab, dest, solved=False):
     if not lab:
         raise HandoutError("which lab? give LAB=NAME (labs: %s)" % ", ".join(find_labs(root)))
     if not dest:
@@ -358,7 +365,7 @@ def make_handout(root, lab, dest):
     destabs, rootabs = os.path.realpath(dest), os.path.realpath(root)
     if destabs == rootabs or destabs.startswith(rootabs + os.sep):
         raise HandoutError("DEST %s is inside the repository; give a directory outside it" % dest)
-    tree = plan(root, lab)
+    tree = plan(root, lab, solved)
     write_tree(root, tree, dest)
     return tree
 
@@ -371,13 +378,15 @@ def main(argv):
         print("handout: markers fine: %d regions, %d marked files, labs: %s"
               % (nregions, nfiles, ", ".join(labs)))
         return 0
-    if len(argv) != 3:
-        print("usage: handout.py LAB DEST  |  handout.py --check", file=sys.stderr)
+    solved = argv[1:2] == ["--solved"]
+    args = argv[2:] if solved else argv[1:]
+    if len(args) != 2:
+        print("usage: handout.py [--solved] LAB DEST  |  handout.py --check", file=sys.stderr)
         return 2
-    lab, dest = argv[1], argv[2]
-    tree = make_handout(ROOT, lab, dest)
-    print("handout: lab %s written to %s (%d files); its text is docs/labs/%s.md"
-          % (lab, dest, len(tree), lab))
+    lab, dest = args
+    tree = make_handout(ROOT, lab, dest, solved)
+    print("handout: lab %s%s written to %s (%d files); its text is docs/labs/%s.md"
+          % (lab, " (solved)" if solved else "", dest, len(tree), lab))
     return 0
 
 

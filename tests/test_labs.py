@@ -4,6 +4,8 @@ collection time, so a new lab is checked with no edit here):
 - on the repository, `make grade LAB=NAME` scores full;
 - `make handout LAB=NAME` writes a tree that builds (-Werror), boots,
   passes `usertests -q`, and scores below full with the lab's grader;
+- the same handout with the lab's own solution in place (`SOLVED=1`)
+  scores full: the lab can be solved in the student's tree;
 - the handout holds what a student needs (its handout text, its grader,
   conf/lab.mk) and nothing of other labs or of the instructor's tools;
 - no line of the solution of the lab, or of any lab that is not a
@@ -85,6 +87,21 @@ def test_repository_scores_full(lab, tmp_path):
     assert got[0] == got[1] and got[1] > 0 and code == 0, \
         "make grade LAB=%s on the repository scored %d/%d (exit %d); expected full:\n%s" \
         % (lab, got[0], got[1], code, tail(out, 80))
+
+
+def test_solved_handout_scores_full(lab, tmp_path):
+    # A student's tree lacks every other lab's feature (but a
+    # foundation's): the lab must be solvable there, its grader asking
+    # nothing of features the tree does not have.
+    dest = str(tmp_path / "solved")
+    code, out = make(["handout", "LAB=" + lab, "DEST=" + dest, "SOLVED=1"], ROOT, 120)
+    assert code == 0, "make handout LAB=%s SOLVED=1 failed:\n%s" % (lab, tail(out))
+    code, out = make(["grade", GRADEFLAGS], dest)
+    got = score(out)
+    assert got is not None, "make grade in the solved %s handout printed no score:\n%s" % (lab, tail(out))
+    assert got[0] == got[1] and got[1] > 0 and code == 0, \
+        "make grade in the %s handout with its solution in place scored %d/%d (exit %d); " \
+        "expected full:\n%s" % (lab, got[0], got[1], code, tail(out, 80))
 
 
 def test_handout_builds(lab, built):
