@@ -254,8 +254,34 @@ run-quick: all $K/kernel-ktest
 bench: testdeps
 	@$(MAKE) --no-print-directory run-bench
 
+# Options of make bench (scripts/bench.py says more):
+#   ROUNDS=R       everything R times, fresh boots: medians and spreads
+#   ICOUNT=N       QEMU's -icount shift=N: guest time counts
+#                  instructions (2^N ns each) and benchmarks are timed on
+#                  the guest clock, so their figures do not depend on how
+#                  loaded the host is
+#   BASELINE=DIR   also run the kernel built in tree DIR and compare,
+#                  rounds alternating between the two
+#   COMPARE=LAB    the same against lab LAB's handout, made and built in
+#                  a temporary directory with this tree's settings
+#                  (COMPARE=cow: this kernel without copy-on-write fork)
+BENCHENV = ROUNDS="$(ROUNDS)" ICOUNT="$(ICOUNT)"
+
 run-bench: all
-	-$(PYTHON) scripts/bench.py
+	@if [ -z "$(COMPARE)" ]; then \
+	  $(BENCHENV) BASELINE="$(BASELINE)" $(PYTHON) scripts/bench.py; \
+	elif [ ! -f scripts/handout.py ]; then \
+	  echo "bench: COMPARE needs the full repository (scripts/handout.py)"; \
+	else \
+	  dir=$$(mktemp -d "$${TMPDIR:-/tmp}/bench-$(COMPARE).XXXXXX"); \
+	  if $(PYTHON) scripts/handout.py "$(COMPARE)" "$$dir/tree" >/dev/null && \
+	     $(MAKE) --no-print-directory -C "$$dir/tree" LAB="$(LAB)" all >"$$dir/build.log" 2>&1 && \
+	     $(BENCHENV) BASELINE="$$dir/tree" $(PYTHON) scripts/bench.py; then \
+	    rm -rf "$$dir"; \
+	  else \
+	    echo "bench: the $(COMPARE) handout did not build or boot; see $$dir"; \
+	  fi; \
+	fi
 
 # For editors (clangd and the like): every compile command, as `make -n`
 # reports it, without building anything and without `bear`.

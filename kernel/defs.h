@@ -82,6 +82,17 @@ void            log_write(struct buf*);
 void            begin_op(void);
 void            end_op(void);
 
+// lab mmap: begin
+// mmap.c
+uint64          map_file(struct proc*, struct file*, uint64, int, int, uint64);
+int             unmap_range(struct proc*, uint64, uint64);
+void            munmap_all(struct proc*);
+int             mmap_fault(pagetable_t, uint64, int);
+void            mmap_prefault(uint64, uint64, int);
+int             mmap_fork(struct proc*, struct proc*);
+int             mmap_overlaps(struct proc*, uint64, uint64);
+// lab mmap: end
+
 // pipe.c
 int             pipealloc(struct file**, struct file**);
 void            pipeclose(struct pipe*, int);

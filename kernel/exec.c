@@ -282,6 +282,9 @@ install(struct proc *p, struct image *img, char *path)
   }
   safestrcpy(p->name, name, sizeof(p->name));
 
+  // lab mmap: begin
+  munmap_all(p);   // the old image's file mappings end with it
+  // lab mmap: end
   p->pagetable = img->pagetable;
   p->sz = img->sz;
   p->heapbase = img->sz;

@@ -377,6 +377,13 @@ fork(void)
     release(&child->lock);
     return -1;
   }
+  // lab mmap: begin
+  if(mmap_fork(parent, child) < 0){   // the file mappings, and their touched pages
+    freeproc(child);
+    release(&child->lock);
+    return -1;
+  }
+  // lab mmap: end
   child->sz = parent->sz;
   child->heapbase = parent->heapbase;
   *child->trapframe = *parent->trapframe;
@@ -448,6 +455,9 @@ exit(int status)
   if(p == initproc)
     panic("exit: init exited");
 
+  // lab mmap: begin
+  munmap_all(p);   // dirty pages of shared file mappings go back to their files
+  // lab mmap: end
   drop_files(p);
 
   acquire(&wait_lock);

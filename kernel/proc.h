@@ -87,6 +87,21 @@ struct alarm {
 };
 // lab traps: end
 
+// lab mmap: begin
+// One file mapping of a process, made by mmap (mmap.c): the pages
+// [start, start+len) show the file's bytes from off on.  A slot whose
+// file is 0 is free.
+struct vma {
+  uint64 start;          // page aligned
+  uint64 len;            // bytes, a whole number of pages
+  uint64 off;            // the file offset start shows; page aligned
+  int prot;              // PROT_READ and/or PROT_WRITE (fcntl.h)
+  int flags;             // MAP_SHARED or MAP_PRIVATE
+  struct file *file;     // a reference of the mapping's own
+};
+#define NVMA 16          // mappings a process may have at once
+// lab mmap: end
+
 // A process.
 struct proc {
   struct spinlock lock;
@@ -117,6 +132,9 @@ struct proc {
   // lab traps: begin
   struct alarm alarm;          // sigalarm's state; private, like the above
   // lab traps: end
+  // lab mmap: begin
+  struct vma vmas[NVMA];       // file mappings (mmap.c); private too
+  // lab mmap: end
 };
 
 #endif

@@ -106,6 +106,10 @@ uint64 sys_trace(void), sys_sysinfo(void);
 // alarm.c:
 uint64 sys_sigalarm(void), sys_sigreturn(void);
 // lab traps: end
+// lab mmap: begin
+// mmap.c:
+uint64 sys_mmap(void), sys_munmap(void);
+// lab mmap: end
 
 // The handler of each system-call number (syscall.h); a number without
 // one is unknown.  One entry per number: a second entry for a number
@@ -144,6 +148,10 @@ static uint64 (*syscalls[])(void) = {
   [SYS_trace] = sys_trace,
   [SYS_sysinfo] = sys_sysinfo,
   // lab syscall: end
+  // lab mmap: begin
+  [SYS_mmap] = sys_mmap,
+  [SYS_munmap] = sys_munmap,
+  // lab mmap: end
 };
 // lab syscall: begin
 
@@ -179,6 +187,8 @@ static const char *callnames[] = {
   [SYS_sigalarm] = "sigalarm",
   [SYS_sigreturn] = "sigreturn",
   // lab traps: end
+  [SYS_mmap] = "mmap",
+  [SYS_munmap] = "munmap",
 };
 // lab syscall: end
 #pragma GCC diagnostic pop

@@ -49,6 +49,11 @@
 #define SYS_sigreturn 25
 // lab traps: end
 
+// File mappings (the mmap lab).  The numbers and the user stubs are
+// given; the kernel's side of them is the lab's work.
+#define SYS_mmap     27  // mmap(addr, len, prot, flags, fd, offset): map a file
+#define SYS_munmap   28  // munmap(addr, len): remove a mapping, or part of one
+
 // Our own calls.
 #define SYS_halt     64  // power the machine off
 #define SYS_freemem  65  // number of free physical pages

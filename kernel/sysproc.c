@@ -57,6 +57,9 @@ sys_exit(void)
 uint64
 sys_wait(void)
 {
+  // lab mmap: begin
+  mmap_prefault(addr_arg(0), sizeof(int), 1);   // wait stores the status holding locks
+  // lab mmap: end
   return wait(addr_arg(0));
 }
 
@@ -104,6 +107,10 @@ sys_sbrk(void)
 
   if(how != SBRK_EAGER && how != SBRK_LAZY)
     return -1;
+  // lab mmap: begin
+  if(n > 0 && mmap_overlaps(p, oldbreak, oldbreak + (uint64)n))
+    return -1;   // the heap may not grow into a file mapping
+  // lab mmap: end
 
   // lab lazy: begin
   if(how == SBRK_LAZY && n > 0){

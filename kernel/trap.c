@@ -161,6 +161,10 @@ is_page_fault(uint64 scause)
 //   A store to a copy-on-write page shared since fork gets a page of
 //   the process's own (cow_fault in vm.c).
 // lab cow: end
+// lab mmap: begin
+//   A load or store on a page of a file mapping never touched before
+//   gets the page read in from the file (mmap_fault in mmap.c).
+// lab mmap: end
 //   Every other fault (beyond p->sz, the stack guard page, a store to
 //   text, executing the heap, out of memory) returns -1.
 // Never inlined, so that `break handle_page_fault` in gdb stops at
@@ -168,15 +172,18 @@ is_page_fault(uint64 scause)
 __attribute__((noinline)) int
 handle_page_fault(struct proc *p, uint64 va, uint64 scause)
 {
+  if(scause == SCAUSE_INSN_PAGE_FAULT)
+    return -1;   // nothing is ever mapped executable on demand
   // lab cow: begin
   if(scause == SCAUSE_STORE_PAGE_FAULT && cow_fault(p->pagetable, va) == 0)
     return 0;   // a copy-on-write page, now this process's own
   // lab cow: end
+  // lab mmap: begin
+  if(mmap_fault(p->pagetable, va, scause == SCAUSE_STORE_PAGE_FAULT) == 0)
+    return 0;   // a page of a file mapping, read in from the file
+  // lab mmap: end
   // lab lazy: begin
-  // The heap is never executable: an instruction fault has nothing to
-  // fault in.
-  if(scause != SCAUSE_INSN_PAGE_FAULT &&
-     vmfault(p->pagetable, va, scause == SCAUSE_LOAD_PAGE_FAULT) != 0)
+  if(vmfault(p->pagetable, va, scause == SCAUSE_LOAD_PAGE_FAULT) != 0)
     return 0;   // a lazy page, now mapped
   // lab lazy: end
   return -1;
@@ -198,6 +205,10 @@ kill_for_fault(struct proc *p, uint64 scause)
       why = " (page not accessible that way)";
     else
       why = " (out of memory for a lazy page)";
+    // lab mmap: begin
+    if(mmap_overlaps(p, va, va + 1))
+      why = " (in a file mapping: not allowed there, or out of memory)";
+    // lab mmap: end
   }
   printf("pid %d (%s): %s at va %p%s, pc %p, sz %p: killed\n",
          p->pid, p->name, cause_name(scause), (void *)va, why,

@@ -541,6 +541,10 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
   if(va >= MAXVA)
     return 0;
   pte_t *pte = walk(pagetable, va, 0);
+  // lab mmap: begin
+  if((pte == 0 || (*pte & PTE_V) == 0) && mmap_fault(pagetable, va, need_write) == 0)
+    pte = walk(pagetable, va, 0);   // a page of a file mapping, read in just now
+  // lab mmap: end
   // lab lazy: begin user_page
   if(pte == 0 || (*pte & PTE_V) == 0){
     if(vmfault(pagetable, va, !need_write) == 0)
@@ -558,6 +562,10 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
     return 0;
   if(!need_write && (*pte & PTE_R) == 0)
     return 0;
+  // lab mmap: begin
+  if(need_write)
+    *pte |= PTE_D;   // the kernel's store counts as the process's (mmap writes back dirty pages)
+  // lab mmap: end
   return PTE2PA(*pte);
 }
 

@@ -10,11 +10,13 @@
 //
 //   BENCH-START NAME
 //   BENCH-END NAME COUNT UNIT
-//   bench: NAME VALUE UNIT (guest clock)
+//   bench: NAME VALUE UNIT (guest clock, TICKS ticks)
 //
 // The guest clock ticks every 10 ms, too coarse (and, under load, too
 // unreliable) for short runs: scripts/bench.py (make bench) times the
 // START and END lines on the host instead and divides COUNT by that.
+// Under QEMU's -icount (make bench ICOUNT=N) the guest clock counts
+// instructions, and bench.py divides COUNT by TICKS instead.
 // A benchmark that cannot run prints "bench: NAME skipped (why)".
 
 #include "kernel/types.h"
@@ -58,9 +60,10 @@ end(char *name, int count, char *unit, int per_run)
   if(ticks == 0)
     ticks = 1;   // faster than one tick: a lower bound
   if(per_run)
-    printf("bench: %s %d ms/%s (guest clock)\n", name, ticks * 10 / count, unit);
+    printf("bench: %s %d ms/%s (guest clock, %d ticks)\n", name, ticks * 10 / count, unit, ticks);
   else
-    printf("bench: %s %d %s/s (guest clock)\n", name, (int)((uint64)count * 100 / ticks), unit);
+    printf("bench: %s %d %s/s (guest clock, %d ticks)\n", name,
+           (int)((uint64)count * 100 / ticks), unit, ticks);
 }
 
 // Say that a benchmark could not run, and why.

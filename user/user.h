@@ -45,6 +45,11 @@ int sysinfo(struct sysinfo*);  // free memory (bytes) and number of processes
 int sigalarm(int ticks, void (*handler)());  // call handler every ticks ticks of CPU time
 int sigreturn(void);        // end an alarm handler: resume where it interrupted
 // lab traps: end
+// Map len bytes of the open file fd, from offset on, with prot PROT_* and
+// flags MAP_* (kernel/fcntl.h); addr must be 0 (the kernel chooses).
+// Returns the address of the mapping, or (void *)-1.
+void* mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 offset);
+int munmap(void *addr, uint64 len);  // 0, or -1
 
 // How sys_sbrk grows memory, and what it returns on failure.
 #define SBRK_EAGER  1       // allocate and map the pages now

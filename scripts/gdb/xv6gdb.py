@@ -139,8 +139,14 @@ def read_table(pa):
 # ---- Processes ---------------------------------------------------------
 
 def proc_table():
-    """The proc[] array, fetched in one read."""
+    """The proc[] array, fetched in one read.  gdb refuses to fetch a
+    value bigger than its max-value-size (64 KiB unless set), which
+    proc[] outgrows as labs add fields to struct proc (the mmap lab's
+    table of mappings): the limit is raised to fit it."""
     procs = gdb.parse_and_eval("proc")
+    limit = gdb.parameter("max-value-size")
+    if limit is not None and limit < procs.type.sizeof:
+        gdb.execute("set max-value-size %d" % procs.type.sizeof, to_string=True)
     procs.fetch_lazy()
     return procs
 
@@ -281,7 +287,18 @@ def walk_tree(root):
     return leaves, tables, problems
 
 
-def leaf_note(va, pte, level, sz):
+def file_mappings(p):
+    """[(start, end)] of p's file mappings (struct proc's vmas, which only
+    a kernel with the mmap lab has)."""
+    if "vmas" not in [f.name for f in p.type.fields()]:
+        return []
+    vmas = p["vmas"]
+    lo, hi = vmas.type.range()
+    return [(int(vmas[i]["start"]), int(vmas[i]["start"]) + int(vmas[i]["len"]))
+            for i in range(lo, hi + 1) if int(vmas[i]["file"]) != 0]
+
+
+def leaf_note(va, pte, level, sz, mappings=()):
     """A few words on what a mapping is, for the reader."""
     if level > 0:
         return "%d MiB superpage" % (LEVEL_SPAN[level] >> 20)
@@ -289,6 +306,8 @@ def leaf_note(va, pte, level, sz):
         return "trampoline"
     if va == TRAPFRAME:
         return "trapframe"
+    if any(start <= va < end for start, end in mappings):
+        return "file mapping"
     if va >= sz:
         return "above sz!"
     if not pte & PTE_U:
@@ -307,8 +326,9 @@ first, as
 (flags: R read, W write, X execute, U user, G global, A accessed,
 D dirty), then how many table pages each level uses.  Notes name the
 trampoline, the trapframe, the stack guard page (mapped without U) and
-anything mapped above p->sz: normal for a moment inside growproc, which
-maps the pages before it stores the new size, but a leak if it stays."""
+the pages of file mappings (mmap), and anything else mapped above p->sz:
+normal for a moment inside growproc, which maps the pages before it
+stores the new size, but a leak if it stays."""
 
     def __init__(self):
         super().__init__("pagetable", gdb.COMMAND_DATA)
@@ -321,6 +341,7 @@ maps the pages before it stores the new size, but a leak if it stays."""
             p = find_proc(argv[0] if argv else None)
             root = int(p["pagetable"])
             sz = int(p["sz"])
+            mappings = file_mappings(p)
             who = describe(p)
             if root == 0:
                 raise gdb.GdbError("%s has no page table yet" % who)
@@ -328,7 +349,7 @@ maps the pages before it stores the new size, but a leak if it stays."""
         gdb.write("%s: page table at PA 0x%x, sz 0x%x\n" % (who, root, sz))
         for va, pte, level in leaves:
             line = "VA 0x%x -> PA 0x%x %s" % (va, pte2pa(pte), flag_string(pte))
-            note = leaf_note(va, pte, level, sz)
+            note = leaf_note(va, pte, level, sz, mappings)
             if note:
                 line = "%-44s (%s)" % (line, note)
             gdb.write(line + "\n")
