@@ -501,6 +501,7 @@ KTEST(uvmcopy_out_of_memory_leaks_nothing)
         "(copying) or 2 (sharing)", k);
 }
 
+// lab lazy: begin
 KTEST(lazy_pages_fault_in_only_inside_the_process)
 {
   struct proc *p = myproc();
@@ -531,3 +532,4 @@ KTEST(lazy_pages_fault_in_only_inside_the_process)
         (void *)after, (void *)sz);
   CHECK(kfreecount() == before, "free count %lu, expected %lu", kfreecount(), before);
 }
+// lab lazy: end

@@ -85,11 +85,13 @@ sys_getpid(void)
 // memory path.  Returns the old break, or -1 (SBRK_ERROR) with nothing
 // changed.
 //   SBRK_EAGER: growproc(n) allocates (or frees) the pages now.
+// lab lazy: begin sbrk_doc
 //   SBRK_LAZY:  n > 0 only raises p->sz; each page in [old break,
 //               p->sz) is allocated by the page-fault handler when it
 //               is first touched (or by copyin/copyout when a system
 //               call reaches it first).  n <= 0 acts like SBRK_EAGER:
 //               shrinking always frees at once.
+// lab lazy: end
 // Growth past HEAPTOP fails; a shrink by more than the whole size
 // changes nothing and still returns the old break.  Any other `how` is
 // refused with -1.
@@ -110,12 +112,14 @@ sys_sbrk(void)
     return -1;   // the heap may not grow into a file mapping
   // lab mmap: end
 
+  // lab lazy: begin
   if(how == SBRK_LAZY && n > 0){
     if(oldbreak + (uint64)n > HEAPTOP)
       return -1;
     p->sz = oldbreak + (uint64)n;
     return oldbreak;
   }
+  // lab lazy: end
 
   if(growproc(n) < 0)
     return -1;

@@ -151,28 +151,29 @@ is_page_fault(uint64 scause)
 }
 
 // handle_page_fault(p, va, scause): the page-fault handler for a fault
-// at user address va.
+// at user address va.  Returns 0 if it made the access good (the
+// instruction then runs again), or -1: the caller kills the process.
+// lab lazy: begin
 //   A load or store on a page of the lazily grown heap that has never
-//   been touched (below p->sz, not mapped yet) gets a zeroed page: return
-//   0 and the instruction runs again.
+//   been touched (below p->sz, not mapped yet) gets a zeroed page.
+// lab lazy: end
 // lab cow: begin
-//   So does a store to a copy-on-write page shared since fork: the
-//   process gets a page of its own (cow_fault in vm.c).
+//   A store to a copy-on-write page shared since fork gets a page of
+//   the process's own (cow_fault in vm.c).
 // lab cow: end
 // lab mmap: begin
-//   So does a load or store on a page of a file mapping never touched
-//   before: the page is read in from the file (mmap_fault in mmap.c).
+//   A load or store on a page of a file mapping never touched before
+//   gets the page read in from the file (mmap_fault in mmap.c).
 // lab mmap: end
-//   Anything else (beyond p->sz, the stack guard page, a store to text,
-//   executing the heap, out of memory) returns -1: the caller kills the
-//   process.
+//   Every other fault (beyond p->sz, the stack guard page, a store to
+//   text, executing the heap, out of memory) returns -1.
 // Never inlined, so that `break handle_page_fault` in gdb stops at
 // every user page fault, whatever the compiler makes of usertrap.
 __attribute__((noinline)) int
 handle_page_fault(struct proc *p, uint64 va, uint64 scause)
 {
   if(scause == SCAUSE_INSN_PAGE_FAULT)
-    return -1;   // the heap is never executable; nothing to fault in
+    return -1;   // nothing is ever mapped executable on demand
   // lab cow: begin
   if(scause == SCAUSE_STORE_PAGE_FAULT && cow_fault(p->pagetable, va) == 0)
     return 0;   // a copy-on-write page, now this process's own
@@ -181,9 +182,11 @@ handle_page_fault(struct proc *p, uint64 va, uint64 scause)
   if(mmap_fault(p->pagetable, va, scause == SCAUSE_STORE_PAGE_FAULT) == 0)
     return 0;   // a page of a file mapping, read in from the file
   // lab mmap: end
-  if(vmfault(p->pagetable, va, scause == SCAUSE_LOAD_PAGE_FAULT) == 0)
-    return -1;
-  return 0;
+  // lab lazy: begin
+  if(vmfault(p->pagetable, va, scause == SCAUSE_LOAD_PAGE_FAULT) != 0)
+    return 0;   // a lazy page, now mapped
+  // lab lazy: end
+  return -1;
 }
 
 // The process did something no handler can make good (a bad address,

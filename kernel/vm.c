@@ -533,12 +533,14 @@ uvmclear(pagetable_t pagetable, uint64 va)
   *pte &= ~PTE_U;
 }
 
+// lab lazy: begin
 // vmfault(pagetable, va, read): the lazy-allocation path.  If va lies
 // inside the current process's memory (below p->sz) on a page that has
-// never been mapped, map a zeroed RW page there (unzeroed if not
-// SCRUB_PAGES: param.h) and return its physical address.  Returns 0 for anything else: not this process's page table,
-// at or beyond p->sz, or a page that is already mapped (the fault was a
-// permission problem, not a missing page), or no free memory.
+// never been mapped, map a fresh RW user page there (mapfresh) and
+// return its physical address.  Returns 0 for anything else: not this
+// process's page table, at or beyond p->sz, a page that is already
+// mapped (the fault was a permission problem, not a missing page), or
+// no free memory.
 uint64
 vmfault(pagetable_t pagetable, uint64 va, int read)
 {
@@ -557,10 +559,14 @@ vmfault(pagetable_t pagetable, uint64 va, int read)
     return 0;
   return walkaddr(pagetable, va);
 }
+// lab lazy: end
 
-// The physical address of the user page holding va for the kernel to
-// copy through, faulting it in if it is a lazy page not yet touched.
-// need_write demands PTE_W (so a copyout cannot write into text).
+// The physical address of the user page holding va, for the kernel to
+// copy through.  need_write demands PTE_W (so a copyout cannot write
+// into text).
+// lab lazy: begin
+// A lazy page not yet touched is faulted in first.
+// lab lazy: end
 // Returns 0 if the page is not the user's to use that way.
 static uint64
 user_page(pagetable_t pagetable, uint64 va, int need_write)
@@ -572,11 +578,13 @@ user_page(pagetable_t pagetable, uint64 va, int need_write)
   if((pte == 0 || (*pte & PTE_V) == 0) && mmap_fault(pagetable, va, need_write) == 0)
     pte = walk(pagetable, va, 0);   // a page of a file mapping, read in just now
   // lab mmap: end
+  // lab lazy: begin user_page
   if(pte == 0 || (*pte & PTE_V) == 0){
     if(vmfault(pagetable, va, !need_write) == 0)
       return 0;
     pte = walk(pagetable, va, 0);
   }
+  // lab lazy: end
   if((*pte & PTE_U) == 0)
     return 0;
   // lab cow: begin

@@ -1,6 +1,6 @@
 // usertests: the system's own test suite, run from the shell.
 //
-//   usertests             every test
+//   usertests             every test of the table (but those marked NAMED)
 //   usertests -q          the quick ones only (skips those marked SLOW)
 //                         (and, in the sbrk lab's starter, HEAP)
 //   usertests NAME...     the named tests, or whole groups: memory,
@@ -43,11 +43,19 @@
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+#ifdef LAB_LAZY
+// In the lazy lab's tree the library's sbrk grows lazily (user/ulib.c);
+// these tests ask for each way by name: sbrk here is the eager one.
+#define sbrk(n) sys_sbrk((n), SBRK_EAGER)
+#endif
+
 #define QUICK 0
 #define SLOW  1
 // lab sbrk: begin heap
 #define HEAP  QUICK   // a quick test that needs sbrk to grow memory
 // lab sbrk: end
+#define NAMED 3   // runs only when named: in a lab's handout, the tests of
+                  // the feature the lab adds (a starter fails them)
 
 #define KB 1024L
 #define MB (1024L * 1024)
@@ -516,8 +524,11 @@ mem_lazy_syscall_buffers(void)
     buf[i] = pattern(i);
   make_file(name, buf, 3 * PGSIZE);
 
+  int f0 = freemem();
   char *p = sbrklazy(8 * PGSIZE);
   CHECK(p != SBRK_ERROR, "sbrklazy failed");
+  CHECK(freemem() == f0, "sbrklazy(8 pages) took %d free pages before any touch",
+        f0 - freemem());
 
   // read() into untouched lazy memory, across page boundaries.
   int fd = open(name, O_RDONLY);
@@ -2787,20 +2798,22 @@ arg_sysinfo(void)
 struct test {
   char *name;
   char *group;
-  int slow;              // QUICK, SLOW or HEAP: -q runs QUICK only
+  int slow;              // QUICK, SLOW, HEAP or NAMED: -q runs QUICK only
   void (*fn)(void);
 } tests[] = {
   { "sbrk-zero",         "memory",  HEAP,  mem_sbrk_zero },
   { "sbrk-unaligned",    "memory",  HEAP,  mem_sbrk_unaligned },
   { "sbrk-shrink-touch", "memory",  HEAP,  mem_shrink_then_touch },
   { "sbrk-too-big",      "memory",  HEAP,  mem_sbrk_too_big },
-  { "sbrk-trapframe",    "memory",  HEAP,  mem_sbrk_trapframe },
   { "sbrk-overshrink",   "memory",  HEAP,  mem_sbrk_overshrink },
+  // lab lazy: begin lazy_tests
+  { "sbrk-trapframe",    "memory",  HEAP,  mem_sbrk_trapframe },
   { "lazy-huge",         "memory",  HEAP,  mem_lazy_huge },
   { "lazy-syscall-buf",  "memory",  HEAP,  mem_lazy_syscall_buffers },
   { "lazy-fork",         "memory",  HEAP,  mem_lazy_fork },
   { "lazy-shrink",       "memory",  HEAP,  mem_lazy_shrink_partial },
   { "lazy-oom",          "memory",  SLOW,  mem_lazy_oom },
+  // lab lazy: end
   { "sbrk-concurrent",   "memory",  HEAP,  mem_sbrk_concurrent },
   { "exec-frees-image",  "memory",  HEAP,  mem_exec_frees_image },
 
@@ -3387,7 +3400,14 @@ xv6_mem(void)
 {
   int before = freemem();
   int status = run_in_child(malloc_all, 0);
+#ifdef LAB_LAZY
+  // In the lazy lab's tree malloc grows the heap lazily (user/ulib.c):
+  // there the child runs out of memory at a page fault instead, and the
+  // kernel kills it.
+  CHECK(status == 0 || status == -1, "the child failed (status %d)", status);
+#else
   CHECK(status == 0, "the child failed (status %d)", status);
+#endif
   int after = settle_freemem(before);
   CHECK(after == before, "%d free pages before, %d after", before, after);
 }
@@ -4130,20 +4150,29 @@ struct test xv6tests[] = {
 #define NXV6 NELEM(xv6tests)
 
 // xv6 names that MIT's lab graders look for in the output of a plain
-// `usertests -q` (the 2024 cow grader wants "test copyin: ... OK"
-// followed by "test copyout", and the same for copyout and copyinstr1):
-// a run that names no test runs these too, after the table.
+// `usertests` or `usertests -q`: a run that names no test runs these
+// too, after the table, in this order (-q leaves out the slow ones).
+//   The 2024 cow grader wants "test copyin: ... OK" followed by "test
+//   copyout", and the same for copyout and copyinstr1.
+//   The 2020 lazy grader runs a plain `usertests` and wants each of
+//   xv6's tests of 2020 passed and followed by the next one in xv6's
+//   order of that year: these, from execout to bigdir.
+#ifdef LAB_LAZY
+static char *graded_names[] = {
+  "execout", "copyin", "copyout", "copyinstr1", "copyinstr2", "copyinstr3",
+  "rwsbrk", "truncate1", "truncate2", "truncate3", "reparent2", "pgbug",
+  "sbrkbugs", "badarg", "reparent", "twochildren", "forkfork", "forkforkfork",
+  "argptest", "createdelete", "linkunlink", "linktest", "unlinkread",
+  "concreate", "subdir", "fourfiles", "sharedfd", "exectest", "bigargtest",
+  "bigwrite", "bsstest", "sbrkbasic", "sbrkmuch", "kernmem", "sbrkfail",
+  "sbrkarg", "validatetest", "stacktest", "opentest", "writetest",
+  "writebig", "createtest", "openiput", "exitiput", "iput", "mem", "pipe1",
+  "preempt", "exitwait", "rmdot", "fourteen", "bigfile", "dirfile", "iref",
+  "forktest", "bigdir",
+};
+#else
 static char *graded_names[] = { "copyin", "copyout", "copyinstr1" };
-
-// Is t one of graded_names?
-static int
-graded_by_name(struct test *t)
-{
-  for(int i = 0; i < NELEM(graded_names); i++)
-    if(strcmp(t->name, graded_names[i]) == 0)
-      return 1;
-  return 0;
-}
+#endif
 
 // ---- The runner -------------------------------------------------------------
 
@@ -4152,6 +4181,8 @@ graded_by_name(struct test *t)
 
 static char selected[NALL];
 static char failed[NALL];
+static int order[NALL + NELEM(graded_names)];   // the tests to run, in order
+static int norder;
 
 // Test number k.
 static struct test *
@@ -4311,28 +4342,38 @@ main(int argc, char *argv[])
       named = 1;
     }
   }
+  // The named tests, or else the table; then, if none was named, the
+  // graded xv6 names (xv6's names run only when named, but for those).
+  // -q runs the QUICK ones only.
   int heapskipped = 0;
   for(int k = 0; k < NALL; k++){
-    if(!named && (k < NTESTS || graded_by_name(testat(k))))
-      selected[k] = 1;   // xv6's names run only when named, but for a few
-    if(quick && testat(k)->slow != QUICK){
-      heapskipped += selected[k] && testat(k)->slow == HEAP;
-      selected[k] = 0;
+    if(!named && k < NTESTS && testat(k)->slow != NAMED)
+      selected[k] = 1;
+    if(selected[k] && quick && testat(k)->slow != QUICK)
+      heapskipped += testat(k)->slow == HEAP;
+    else if(selected[k])
+      order[norder++] = k;
+  }
+  for(int g = 0; !named && g < NELEM(graded_names); g++){
+    for(int k = NTESTS; k < NALL; k++){
+      if(strcmp(testat(k)->name, graded_names[g]) != 0)
+        continue;
+      if(quick && testat(k)->slow != QUICK)
+        heapskipped += testat(k)->slow == HEAP;
+      else
+        order[norder++] = k;
     }
   }
 
   if(list){
-    for(int k = 0; k < NALL; k++)
-      if(selected[k])
-        printf("%s %s %s\n", testat(k)->name, testat(k)->group,
-               testat(k)->slow == QUICK ? "quick" : testat(k)->slow == SLOW ? "slow" : "heap");
+    static char *kind[] = { "quick", "slow", "heap", "named" };
+    for(int i = 0; i < norder; i++)
+      printf("%s %s %s\n", testat(order[i])->name, testat(order[i])->group,
+             kind[testat(order[i])->slow]);
     exit(0);
   }
 
-  int ntests = 0;
-  for(int k = 0; k < NALL; k++)
-    ntests += selected[k];
-  printf("usertests: %d tests%s\n", ntests, quick ? " (quick)" : "");
+  printf("usertests: %d tests%s\n", norder, quick ? " (quick)" : "");
   if(heapskipped > 0)
     printf("usertests: -q skips %d tests that need sbrk to grow memory (the sbrk lab)\n",
            heapskipped);
@@ -4340,11 +4381,9 @@ main(int argc, char *argv[])
   int before = freemem();
   int nfailed = 0;
   int t0 = uptime();
-  for(int k = 0; k < NALL; k++){
-    if(!selected[k])
-      continue;
-    if(!run_test(testat(k))){
-      failed[k] = 1;
+  for(int i = 0; i < norder; i++){
+    if(!run_test(testat(order[i]))){
+      failed[order[i]] = 1;
       nfailed++;
     }
   }

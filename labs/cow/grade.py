@@ -67,7 +67,7 @@ def store_copies_one_page(m):
 
 @test(10, "parent and child see only their own writes")
 def isolation(m):
-    usertest(m, ["fork-isolation", "fork-copy", "lazy-fork"])
+    usertest(m, ["fork-isolation", "fork-copy"])
 
 
 @test(10, "many forks of a big heap")
