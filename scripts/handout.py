@@ -262,13 +262,25 @@ def lab_material(rel):
     return None
 
 
+def check_no_markers(root, rel):
+    """Lab material is copied into its lab's handout as it is, so a
+    marker there would reach the student unprocessed: refuse it."""
+    for i, line in enumerate((read_text(root, rel) or "").splitlines()):
+        if LOOKS_LIKE_MARKER.match(line):
+            raise HandoutError("%s: a marker in lab material, which handouts copy as it is"
+                               % where(rel, i))
+
+
 def scan(root):
     """Parse the markers of every file that could ship.  Returns (labs,
     {path: Marks}); binary files and instructor-only files are left out."""
     labs = find_labs(root)
     marks = {}
     for rel in tracked_files(root):
-        if rel in INSTRUCTOR_ONLY or lab_material(rel):
+        if rel in INSTRUCTOR_ONLY:
+            continue
+        if lab_material(rel):
+            check_no_markers(root, rel)
             continue
         text = read_text(root, rel)
         if text is not None:
@@ -307,6 +319,7 @@ def plan(root, lab, solved=False):
             if parts[0] == "labs" and len(parts) > 3 and parts[2] in ("snippets", "starter"):
                 continue
             # Lab material is copied as it is: it holds no markers.
+            check_no_markers(root, rel)
             tree[rel] = read_bytes(root, rel)
             continue
         text = read_text(root, rel)

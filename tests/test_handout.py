@@ -176,6 +176,7 @@ def test_untracked_files_count_ignored_ones_do_not(repo, tmp_path):
     ("kernel/b.c", "// lab demo: begin nosnippet\nx\n// lab demo: end\n", "no snippet"),
     ("kernel/b.c", "// lab demo: end extra\n", "takes no name"),
     ("user/new.c", "int clash;\n", "would replace user/new.c"),
+    ("labs/demo/grade.py", "# lab demo: begin\nx\n# lab demo: end\n", "marker in lab material"),
 ])
 def test_bad_markers_are_reported_and_nothing_is_written(tmp_path, rel, text, message):
     files = dict(FILES)
