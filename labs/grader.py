@@ -40,7 +40,7 @@ import pexpect
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-from conftest import CPUS, FS_IMG, FSCK, KERNEL, Machine, run_fsck  # noqa: E402
+from conftest import CPUS, FS_IMG, FSCK, KERNEL, Machine, run_fsck, usertest_verdict  # noqa: E402
 
 TESTS = []
 # Set once a machine fails to reach the shell prompt: the tests after it
@@ -157,6 +157,25 @@ def expect_ktests(names):
     if problems:
         raise Fail("saw: in-kernel tests failing:\n%s\nexpected: %s to pass"
                    % ("\n".join(problems), ", ".join(names)))
+
+
+def usertests(m, names=(), timeout=300):
+    """Run `usertests NAME...` (every quick test, `usertests -q`, when no
+    name is given) and check that each named test said OK, that the run
+    ended with ALL TESTS PASSED and that the kernel did not panic.
+    Returns what it printed."""
+    command = "usertests %s" % " ".join(names) if names else "usertests -q"
+    out = m.run(command, timeout if names else max(timeout, 900), command)
+    lines = out.splitlines()
+    for n in names:
+        # usertests prints `test NAME: ` first and the verdict once the
+        # test is over; kernel messages (a killed child) may come between.
+        verdict, _ = usertest_verdict(lines, n)
+        check(verdict == "OK", "%s printed:\n%s\n(test %s: %s)" % (command, quote(out), n, verdict),
+              "test %s: OK" % n)
+    expect_no_line(out, r"^panic", command)
+    expect_lines(out, [r"^ALL TESTS PASSED$"], command)
+    return out
 
 
 def free_pages(m):

@@ -7,26 +7,9 @@ apart: after a copy-on-write fork, a big heap costs the child almost no
 pages until it writes."""
 import re
 
-from conftest import usertest_verdict
-from grader import check, expect_lines, expect_no_line, test
+from grader import check, expect_lines, expect_no_line, test, usertests
 
 KILLED = r"pid \d+ \(.*\): .*killed$"
-
-
-def usertest(m, names, timeout=300):
-    """Run `usertests NAME...` (they run in usertests' own order) and
-    check that every named test passed."""
-    command = "usertests %s" % " ".join(names)
-    out = m.run(command, timeout, command)
-    lines = out.splitlines()
-    for n in names:
-        # usertests prints `test NAME: ` first and the verdict once the
-        # test is over; kernel messages (a killed child) may come between.
-        verdict, _ = usertest_verdict(lines, n)
-        check(verdict == "OK", "%s printed:\n%s\n(test %s: %s)" % (command, out, n, verdict),
-              "test %s: OK" % n)
-    expect_lines(out, [r"^ALL TESTS PASSED$"], command)
-    return out
 
 
 def cowcheck(m):
@@ -67,27 +50,27 @@ def store_copies_one_page(m):
 
 @test(10, "parent and child see only their own writes")
 def isolation(m):
-    usertest(m, ["fork-isolation", "fork-copy"])
+    usertests(m, ["fork-isolation", "fork-copy"])
 
 
 @test(10, "many forks of a big heap")
 def big_heap(m):
-    usertest(m, ["fork-big-heap", "forkfork", "forkforkfork"])
+    usertests(m, ["fork-big-heap", "forkfork", "forkforkfork"])
 
 
 @test(10, "fork then exec")
 def fork_exec(m):
-    usertest(m, ["fork-exec", "exec-frees-image"])
+    usertests(m, ["fork-exec", "exec-frees-image"])
 
 
 @test(10, "copyout into a shared page")
 def copyout(m):
-    usertest(m, ["fork-copyout", "copyout", "copyin"])
+    usertests(m, ["fork-copyout", "copyout", "copyin"])
 
 
 @test(10, "out of memory at a copy-on-write fault kills, never panics")
 def out_of_memory(m):
-    out = usertest(m, ["fork-oom"], 600)
+    out = usertests(m, ["fork-oom"], 600)
     expect_lines(out, [KILLED], "usertests fork-oom (the kernel's line for the killed child)")
     # The machine goes on: a fork of a big heap still works afterwards.
     cowcheck(m)
@@ -95,16 +78,15 @@ def out_of_memory(m):
 
 @test(5, "pipes between forked processes")
 def pipes(m):
-    usertest(m, ["fork-pipe", "pipe-many-writers"])
+    usertests(m, ["fork-pipe", "pipe-many-writers"])
 
 
 @test(5, "a store to a read-only page still kills the process")
 def read_only(m):
-    out = usertest(m, ["text-write", "textwrite"])
+    out = usertests(m, ["text-write", "textwrite"])
     expect_no_line(out, r"^panic", "usertests text-write")
 
 
 @test(10, "usertests -q")
 def usertests_quick(m):
-    out = m.run("usertests -q", 900, "usertests -q")
-    expect_lines(out, [r"^ALL TESTS PASSED$"], "usertests -q")
+    usertests(m)
